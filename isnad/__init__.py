@@ -1,0 +1,16 @@
+"""Isnad: who speaks, how it is sourced, what stance the source takes, and where Arabic news hedges."""
+
+from isnad.labels import FAMILIES, LABELS
+from isnad.spans import IsnadDataError, Record, Span
+
+__version__ = "0.1.0"
+__all__ = ["FAMILIES", "LABELS", "IsnadDataError", "Record", "Span", "Tagger", "__version__"]
+
+
+def __getattr__(name: str):
+    # Tagger pulls in torch and transformers: import it only when asked for.
+    if name == "Tagger":
+        from isnad.tagger import Tagger
+
+        return Tagger
+    raise AttributeError(name)

@@ -1,0 +1,154 @@
+"""Reading, validating and writing span JSONL and markup files (the data contract).
+
+Every problem is reported with its file, line and field; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from isnad.markup import markup_to_records, records_to_markup
+from isnad.spans import IsnadDataError, Record, Span, span_problems
+
+MARKUP_SUFFIXES = (".txt", ".md")
+JSONL_SUFFIXES = (".jsonl",)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise IsnadDataError("file not found", path=str(path)) from None
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise IsnadDataError(f"invalid UTF-8 at byte {error.start}", path=str(path), line=line) from None
+
+
+def parse_record(obj: Any) -> Record:
+    """Turn one decoded JSON object into a Record, checking field presence and types."""
+    if not isinstance(obj, dict):
+        raise IsnadDataError(f"expected a JSON object, got {type(obj).__name__}")
+    for name, kind in (("id", str), ("text", str)):
+        if name not in obj:
+            raise IsnadDataError(f"missing field {name!r}")
+        if not isinstance(obj[name], kind):
+            raise IsnadDataError(f"field {name!r} must be a string, got {type(obj[name]).__name__}")
+    raw_spans = obj.get("spans", [])
+    if not isinstance(raw_spans, list):
+        raise IsnadDataError("field 'spans' must be a list")
+    spans = []
+    for i, raw in enumerate(raw_spans):
+        if not isinstance(raw, dict):
+            raise IsnadDataError(f"spans[{i}] must be an object")
+        for name in ("start", "end", "label"):
+            if name not in raw:
+                raise IsnadDataError(f"spans[{i}] is missing field {name!r}")
+        if not all(isinstance(raw[k], int) and not isinstance(raw[k], bool) for k in ("start", "end")):
+            raise IsnadDataError(f"spans[{i}]: start and end must be integers")
+        spans.append(Span(raw["start"], raw["end"], raw["label"], raw.get("type")))
+        if "text" in raw and raw["text"] != obj["text"][raw["start"] : raw["end"]]:
+            raise IsnadDataError(f"spans[{i}]: field 'text' {raw['text']!r} differs from text[start:end]")
+    meta = obj.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise IsnadDataError("field 'meta' must be an object")
+    return Record(obj["id"], obj["text"], spans, meta)
+
+
+def iter_jsonl_objects(path: str | Path) -> Iterator[tuple[int, Any]]:
+    """Yield (line number, decoded object) for every non-blank line; bad JSON raises with its line."""
+    path = Path(path)
+    for number, line in enumerate(_read_text(path).split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as error:
+            raise IsnadDataError(f"invalid JSON ({error.msg} at column {error.colno})", path=str(path), line=number) from None
+
+
+def validate_records(records: Iterable[tuple[int, Record]], path: str) -> list[IsnadDataError]:
+    """All contract violations in (line, record) pairs: span rules and duplicate ids."""
+    errors = []
+    seen: dict[str, int] = {}
+    for line, record in records:
+        if record.id in seen:
+            errors.append(IsnadDataError(f"duplicate id {record.id!r} (first on line {seen[record.id]})", path=path, line=line))
+        seen.setdefault(record.id, line)
+        for problem in span_problems(record.text, record.spans):
+            errors.append(IsnadDataError(f"record {record.id!r}: {problem}", path=path, line=line))
+    return errors
+
+
+def _collect_jsonl(path: Path) -> tuple[list[tuple[int, Record]], list[IsnadDataError]]:
+    records, errors = [], []
+    for number, obj in iter_jsonl_objects(path):
+        try:
+            records.append((number, parse_record(obj)))
+        except IsnadDataError as error:
+            errors.append(IsnadDataError(error.reason, path=str(path), line=number))
+    return records, errors
+
+
+def _collect_markup(path: Path) -> list[tuple[int, Record]]:
+    from isnad.markup import read_markup_blocks
+
+    content = _read_text(path)
+    lines = [number for _, number, _ in read_markup_blocks(content, str(path))]
+    return list(zip(lines, markup_to_records(content, str(path))))
+
+
+def validate_file(path: str | Path) -> list[IsnadDataError]:
+    """Every problem in a span JSONL or markup file; an empty list means the file is valid."""
+    path = Path(path)
+    try:
+        if path.suffix in MARKUP_SUFFIXES:
+            records, errors = _collect_markup(path), []
+        else:
+            records, errors = _collect_jsonl(path)
+    except IsnadDataError as error:
+        return [error]
+    return errors + validate_records(records, str(path))
+
+
+def read_records(path: str | Path) -> list[Record]:
+    """Read a span JSONL or markup file, raising the first contract violation with file and line."""
+    errors = validate_file(path)
+    if errors:
+        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        raise IsnadDataError(f"{errors[0]}{more}")
+    path = Path(path)
+    if path.suffix in MARKUP_SUFFIXES:
+        return [record for _, record in _collect_markup(path)]
+    return [record for _, record in _collect_jsonl(path)[0]]
+
+
+def write_records(records: Iterable[Record], path: str | Path) -> None:
+    """Write records as span JSONL or markup, chosen by the file extension."""
+    path = Path(path)
+    records = list(records)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix in MARKUP_SUFFIXES:
+        path.write_text(records_to_markup(records), encoding="utf-8")
+        return
+    with path.open("w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+
+
+def convert(source: str | Path, target: str | Path) -> int:
+    """Convert markup <-> span JSONL by extension (`isnad convert`); returns the record count."""
+    records = read_records(source)
+    write_records(records, target)
+    return len(records)
+
+
+def load_dataset(path: str | Path):
+    """Load a validated span file as a `datasets.Dataset` with columns id, text, spans."""
+    import datasets
+
+    rows = [record.to_dict() for record in read_records(path)]
+    for row in rows:
+        row.pop("meta", None)
+    return datasets.Dataset.from_list(rows) if rows else datasets.Dataset.from_dict({"id": [], "text": [], "spans": []})
