@@ -1,0 +1,102 @@
+"""How one token-classification head holds four overlapping span families.
+
+The head's labels are "FAMILY:TAG" (see labels.model_labels), grouped in one contiguous block per
+family. Each block is a separate BIO classification: softmax and cross-entropy run inside a block,
+so a word can be B-SOURCE and B-ACTOR at once. The layout is derived from config.id2label alone,
+which keeps checkpoints loadable with plain AutoModelForTokenClassification.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from isnad.labels import FAMILY_BY_NAME, LABEL_SEPARATOR, Family, model_labels
+from isnad.spans import IsnadDataError
+
+
+@dataclass(frozen=True)
+class Block:
+    family: Family
+    start: int  # first logit index of the family's block
+    tags: tuple[str, ...]  # BIO tags in block order, "O" first
+
+    @property
+    def stop(self) -> int:
+        return self.start + len(self.tags)
+
+
+@dataclass(frozen=True)
+class HeadLayout:
+    blocks: tuple[Block, ...]
+
+    @property
+    def num_labels(self) -> int:
+        return self.blocks[-1].stop
+
+    @classmethod
+    def default(cls) -> "HeadLayout":
+        return cls.from_labels(model_labels())
+
+    @classmethod
+    def from_labels(cls, labels: list[str]) -> "HeadLayout":
+        """Parse ordered head labels; raise a clear error when they are not an Isnad head."""
+        blocks: list[Block] = []
+        current: list[str] = []
+        current_family: str | None = None
+        start = 0
+        for index, label in enumerate(labels + [None]):  # type: ignore[operator]
+            family_name = label.split(LABEL_SEPARATOR, 1)[0] if label else None
+            if family_name != current_family and current_family is not None:
+                blocks.append(_make_block(current_family, start, current))
+                current, start = [], index
+            if label is None:
+                break
+            if LABEL_SEPARATOR not in label or family_name not in FAMILY_BY_NAME:
+                raise IsnadDataError(
+                    f"label {label!r} is not an Isnad head label 'FAMILY:TAG' with FAMILY in "
+                    f"{', '.join(FAMILY_BY_NAME)}; is this an Isnad checkpoint?"
+                )
+            current_family = family_name
+            current.append(label.split(LABEL_SEPARATOR, 1)[1])
+        if not blocks:
+            raise IsnadDataError("the model config has no labels (id2label is empty)")
+        names = [block.family.name for block in blocks]
+        if len(set(names)) != len(names):
+            raise IsnadDataError(f"family blocks are not contiguous in id2label: {names}")
+        return cls(tuple(blocks))
+
+    @classmethod
+    def from_config(cls, config) -> "HeadLayout":
+        id2label = getattr(config, "id2label", None) or {}
+        labels = [id2label[i] for i in sorted(int(k) for k in id2label)] if id2label else []
+        if not labels or all(label.startswith("LABEL_") for label in labels):
+            raise IsnadDataError(
+                "config.json carries no Isnad labels (id2label is missing or generic LABEL_0...); "
+                "train with `isnad train` or pass a checkpoint made by it"
+            )
+        return cls.from_labels(labels)
+
+    def labels(self) -> list[str]:
+        return [f"{b.family.name}{LABEL_SEPARATOR}{tag}" for b in self.blocks for tag in b.tags]
+
+    def block_probabilities(self, logits: np.ndarray) -> list[np.ndarray]:
+        """Softmax inside each family block of logits shaped (..., num_labels)."""
+        out = []
+        for block in self.blocks:
+            part = logits[..., block.start : block.stop].astype(np.float64)
+            part = np.exp(part - part.max(axis=-1, keepdims=True))
+            out.append(part / part.sum(axis=-1, keepdims=True))
+        return out
+
+
+def _make_block(family_name: str, start: int, tags: list[str]) -> Block:
+    family = FAMILY_BY_NAME[family_name]
+    expected = family.tags()
+    if tags != expected:
+        raise IsnadDataError(
+            f"{family_name} block has tags {tags}, expected {expected} (schema v1); "
+            "the checkpoint was made for another label schema"
+        )
+    return Block(family, start, tuple(tags))

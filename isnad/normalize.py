@@ -1,0 +1,39 @@
+"""Text normalizers some base models expect, applied per pre-token so offsets never move.
+
+A normalizer maps one pre-token string to the string the tokenizer sees; since each pre-token keeps
+its own character offsets, spans still index the caller's original text.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import regex
+
+_SURROGATES = regex.compile(r"[\ud800-\udfff]")
+_ARABIC_DIACRITICS = regex.compile(r"[\u064B-\u0652\u0670\u0640]")  # harakat, dagger alef, tatweel
+
+
+def safe_for_tokenizer(token: str) -> str:
+    """Lone surrogates cannot cross into the Rust tokenizer; each becomes U+FFFD (same length)."""
+    return _SURROGATES.sub("\ufffd", token)
+
+
+def strip_diacritics_tatweel(token: str) -> str:
+    """What AraBERT v0.2 and CAMeLBERT were pre-trained on: no harakat, no tatweel."""
+    return _ARABIC_DIACRITICS.sub("", token)
+
+
+NORMALIZERS: dict[str, Callable[[str], str]] = {
+    "arabert": strip_diacritics_tatweel,
+    "strip-diacritics": strip_diacritics_tatweel,
+}
+
+
+def get_normalizer(name: str | None) -> Callable[[str], str]:
+    if name is None:
+        return safe_for_tokenizer
+    if name not in NORMALIZERS:
+        raise ValueError(f"unknown normalizer {name!r} (known: {', '.join(NORMALIZERS)})")
+    inner = NORMALIZERS[name]
+    return lambda token: safe_for_tokenizer(inner(token))

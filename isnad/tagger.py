@@ -1,0 +1,131 @@
+"""Tagger: load a checkpoint (folder or Hub id; PyTorch or ONNX) and predict spans with exact
+character offsets into the caller's strings, for texts of any length."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from isnad.alignment import EncodedText, Window, build_windows, decode_words, encode_text, merge_window_logits
+from isnad.backends import Backend, OnnxBackend, TorchBackend, resolve_model_dir
+from isnad.layout import HeadLayout
+from isnad.normalize import get_normalizer
+from isnad.spans import IsnadDataError, Span
+
+DEFAULT_STRIDE = 64
+DEFAULT_BATCH_TOKENS = 8192
+
+
+def check_texts(texts: Any) -> tuple[list[str], bool]:
+    """Accept a string or a list/tuple of strings; reject anything else naming what is wrong."""
+    if isinstance(texts, str):
+        return [texts], True
+    if isinstance(texts, (bytes, bytearray)):
+        raise TypeError("predict() takes str, got bytes: decode it first (e.g. data.decode('utf-8'))")
+    if not isinstance(texts, (list, tuple)):
+        raise TypeError(f"predict() takes a str or a list of str, got {type(texts).__name__}")
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"predict() item {i} is {type(text).__name__}, expected str")
+    return list(texts), False
+
+
+class Tagger:
+    def __init__(
+        self,
+        backend: Backend,
+        tokenizer,
+        config,
+        max_length: int | None = None,
+        stride: int = DEFAULT_STRIDE,
+        batch_tokens: int = DEFAULT_BATCH_TOKENS,
+        source: str = "",
+    ) -> None:
+        self.backend = backend
+        self.tokenizer = tokenizer
+        self.config = config
+        self.layout = HeadLayout.from_config(config)
+        limit = getattr(config, "max_position_embeddings", 512)
+        trained = (getattr(config, "isnad", None) or {}).get("max_length")
+        self.max_length = min(max_length or trained or limit, limit)
+        self.stride = min(stride, self.max_length // 2)
+        self.batch_tokens = batch_tokens
+        self.normalizer = get_normalizer((getattr(config, "isnad", None) or {}).get("normalizer"))
+        self.source = source
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        name_or_path: str | Path,
+        backend: str = "torch",
+        quantized: bool = False,
+        device: str | None = None,
+        allow_pickle: bool = False,
+        **kwargs: Any,
+    ) -> "Tagger":
+        """Load from a local folder or a Hub id. backend="onnx" runs the exported model (int8 with
+        quantized=True); weights load only from safetensors unless allow_pickle=True."""
+        from transformers import AutoConfig, AutoTokenizer
+
+        if backend not in ("torch", "onnx"):
+            raise ValueError(f"backend must be 'torch' or 'onnx', got {backend!r}")
+        model_dir = resolve_model_dir(str(name_or_path))
+        if backend == "onnx":
+            onnx_path = OnnxBackend.find(model_dir, quantized)
+            config_dir = onnx_path.parent
+            runtime: Backend = OnnxBackend(onnx_path)
+        else:
+            config_dir = model_dir
+        if not (config_dir / "config.json").is_file():
+            raise IsnadDataError(f"{config_dir} has no config.json: not a model checkpoint folder")
+        try:
+            config = AutoConfig.from_pretrained(config_dir, trust_remote_code=False)
+        except (OSError, ValueError) as error:
+            raise IsnadDataError(f"{config_dir / 'config.json'} cannot be read: {error}") from None
+        HeadLayout.from_config(config)  # fail early, before loading weights, on a label-less config
+        if backend == "torch":
+            runtime = TorchBackend.load(model_dir, device=device, allow_pickle=allow_pickle)
+        tokenizer = AutoTokenizer.from_pretrained(config_dir, trust_remote_code=False)
+        return cls(runtime, tokenizer, config, source=str(name_or_path), **kwargs)
+
+    # ---- prediction ----------------------------------------------------------------------------
+
+    def predict(self, texts: str | Sequence[str]) -> list[dict] | list[list[dict]]:
+        """A string gives a list of span dicts, a list gives a list of lists; input order is kept."""
+        items, single = check_texts(texts)
+        results = [[span.to_dict(text) for span in spans] for text, spans in zip(items, self.predict_spans(items))]
+        return results[0] if single else results
+
+    def predict_spans(self, texts: Sequence[str]) -> list[list[Span]]:
+        encoded = [encode_text(text, self.tokenizer, self.normalizer) for text in texts]
+        windows = [build_windows(e, self.tokenizer, self.max_length, self.stride) for e in encoded]
+        logits = self._run_windows(windows)
+        out = []
+        for i, (enc, text_windows) in enumerate(zip(encoded, windows)):
+            word_logits = merge_window_logits(len(enc.words), text_windows, logits[i], self.layout.num_labels)
+            out.append(decode_words(enc.words, word_logits, self.layout))
+        return out
+
+    def _run_windows(self, windows: list[list[Window]]) -> list[list[np.ndarray]]:
+        """Run all windows of all texts, longest first, in batches capped by a padded-token budget."""
+        flat = [(i, j, w) for i, ws in enumerate(windows) for j, w in enumerate(ws)]
+        flat.sort(key=lambda item: -len(item[2].input_ids))
+        results: list[list[np.ndarray]] = [[None] * len(ws) for ws in windows]  # type: ignore[list-item]
+        pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
+        start = 0
+        while start < len(flat):
+            longest = len(flat[start][2].input_ids)
+            size = max(1, self.batch_tokens // longest)
+            batch = flat[start : start + size]
+            ids = np.full((len(batch), longest), pad_id, dtype=np.int64)
+            mask = np.zeros((len(batch), longest), dtype=np.int64)
+            for row, (_, _, window) in enumerate(batch):
+                ids[row, : len(window.input_ids)] = window.input_ids
+                mask[row, : len(window.input_ids)] = 1
+            logits = self.backend(ids, mask)
+            for row, (i, j, window) in enumerate(batch):
+                results[i][j] = logits[row, : len(window.input_ids)]
+            start += size
+        return results

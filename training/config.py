@@ -1,0 +1,92 @@
+"""Training configuration: one YAML file read into one dataclass; unknown keys are errors, so a
+config never carries settings the code ignores."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass
+class TrainConfig:
+    model_name_or_path: str
+    train_files: list[str]
+    output_dir: str
+    dev_file: str | None = None
+    test_file: str | None = None
+    max_length: int = 256
+    stride: int = 64
+    batch_size: int = 16
+    eval_batch_size: int = 32
+    learning_rate: float = 5e-5
+    epochs: float = 3.0
+    warmup_ratio: float = 0.1
+    weight_decay: float = 0.01
+    gradient_accumulation_steps: int = 1
+    seed: int = 42
+    save_strategy: str = "epoch"
+    save_steps: int = 500
+    save_total_limit: int = 2
+    logging_steps: int = 50
+    normalizer: str | None = None
+    family_weights: dict[str, float] = field(default_factory=dict)
+    max_steps: int = -1
+
+    def resolve_paths(self, base: Path) -> "TrainConfig":
+        """Data paths in a config are relative to the repository root (the config's parent's parent)
+        unless absolute; the model path too when it names an existing local folder."""
+
+        def fix(path: str | None) -> str | None:
+            if path is None or Path(path).is_absolute():
+                return path
+            return str(base / path)
+
+        model = self.model_name_or_path
+        if (base / model).exists():
+            model = str(base / model)
+        return dataclasses.replace(
+            self,
+            model_name_or_path=model,
+            train_files=[fix(p) for p in self.train_files],  # type: ignore[misc]
+            dev_file=fix(self.dev_file),
+            test_file=fix(self.test_file),
+            output_dir=fix(self.output_dir),  # type: ignore[arg-type]
+        )
+
+
+def _coerce(value: str) -> Any:
+    return yaml.safe_load(value)
+
+
+def load_config(path: str | Path, overrides: list[str] = (), base: Path | None = None) -> TrainConfig:
+    """Read a YAML config; `overrides` are "key=value" strings (value parsed as YAML)."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ValueError(f"config file {path} not found") from None
+    except yaml.YAMLError as error:
+        raise ValueError(f"{path}: invalid YAML: {error}") from None
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: expected a mapping of settings at the top level")
+    for item in overrides:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ValueError(f"override {item!r} must look like key=value")
+        raw[key.strip()] = _coerce(value)
+    known = {f.name for f in dataclasses.fields(TrainConfig)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ValueError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    missing = [f.name for f in dataclasses.fields(TrainConfig) if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING and f.name not in raw]  # type: ignore[misc]
+    if missing:
+        raise ValueError(f"{path}: missing required setting(s) {', '.join(missing)}")
+    if isinstance(raw.get("train_files"), str):
+        raw["train_files"] = [raw["train_files"]]
+    config = TrainConfig(**raw)
+    root = base if base is not None else path.resolve().parent.parent
+    return config.resolve_paths(root)

@@ -1,0 +1,44 @@
+"""Build the Isnad token-classification model from any encoder and compute its per-family loss."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from torch.nn import functional as F
+
+from isnad.alignment import IGNORE_INDEX
+from isnad.layout import HeadLayout
+
+
+def init_model(base: str | Path, layout: HeadLayout, max_length: int, normalizer: str | None = None):
+    """Load an encoder (folder or Hub id) with a fresh Isnad head; labels go into config.json."""
+    from transformers import AutoModelForTokenClassification
+
+    labels = layout.labels()
+    model = AutoModelForTokenClassification.from_pretrained(
+        base,
+        num_labels=len(labels),
+        id2label=dict(enumerate(labels)),
+        label2id={label: i for i, label in enumerate(labels)},
+        trust_remote_code=False,
+    )
+    model.config.isnad = {"schema_version": "1", "max_length": max_length, "normalizer": normalizer}
+    return model
+
+
+def family_loss(
+    logits: torch.Tensor, labels: torch.Tensor, layout: HeadLayout, weights: list[float] | None = None
+) -> torch.Tensor:
+    """Sum over families of the cross-entropy inside each family's logit block.
+
+    labels is (batch, length, families) with IGNORE_INDEX where no word label sits.
+    """
+    total = logits.new_zeros(())
+    for f, block in enumerate(layout.blocks):
+        part = logits[..., block.start : block.stop].reshape(-1, len(block.tags))
+        target = labels[..., f].reshape(-1)
+        if (target != IGNORE_INDEX).any():
+            loss = F.cross_entropy(part.float(), target, ignore_index=IGNORE_INDEX)
+            total = total + (weights[f] if weights else 1.0) * loss
+    return total

@@ -1,0 +1,180 @@
+"""Train an Isnad tagger from a YAML config (single process, torchrun or `accelerate launch`).
+
+load config -> validate data -> init model -> Trainer.train (resumable) -> save checkpoint ->
+span-level evaluation on dev/test -> metrics JSON and model card.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from isnad.data import read_records
+from isnad.layout import HeadLayout
+from isnad.training.config import TrainConfig, load_config
+
+TRAINING_INFO = "isnad_training.json"
+
+
+def check_output_dir(path: Path) -> None:
+    """Fail before any work when the output folder cannot be written."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".isnad_write_probe"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as error:
+        raise SystemExit(f"isnad train: error: output folder {path} is not writable ({error.strerror})") from None
+
+
+def load_split(paths: list[str]):
+    """All records of the given files, validated up front (errors name file and line)."""
+    import datasets
+
+    from isnad.data import load_dataset
+
+    parts = [load_dataset(p) for p in paths]
+    return datasets.concatenate_datasets(parts) if len(parts) > 1 else parts[0]
+
+
+def train(config: TrainConfig, resume: bool = False) -> dict:
+    import torch
+    from transformers import AutoTokenizer, TrainingArguments, set_seed
+    from transformers.trainer_utils import get_last_checkpoint
+
+    from isnad.training.features import WindowCollator, featurize
+    from isnad.training.modeling import init_model
+    from isnad.training.trainer import IsnadTrainer, word_level_metrics
+
+    output_dir = Path(config.output_dir)
+    check_output_dir(output_dir)
+    train_raw = load_split(config.train_files)
+    dev_raw = load_split([config.dev_file]) if config.dev_file else None
+    test_records = read_records(config.test_file) if config.test_file else None
+    dev_records = read_records(config.dev_file) if config.dev_file else None
+
+    set_seed(config.seed)
+    layout = HeadLayout.default()
+    tokenizer = AutoTokenizer.from_pretrained(config.model_name_or_path, trust_remote_code=False)
+    model = init_model(config.model_name_or_path, layout, config.max_length, config.normalizer)
+    args = (tokenizer, layout, config.max_length, config.stride, config.normalizer)
+    columns = ["id", "text", "spans"]
+    train_set = train_raw.map(featurize, batched=True, remove_columns=columns, fn_kwargs=dict(zip(("tokenizer", "layout", "max_length", "stride", "normalizer"), args))).remove_columns("record_id")
+    dev_set = None
+    if dev_raw is not None:
+        dev_set = dev_raw.map(featurize, batched=True, remove_columns=columns, fn_kwargs=dict(zip(("tokenizer", "layout", "max_length", "stride", "normalizer"), args))).remove_columns("record_id")
+
+    weights = [config.family_weights.get(b.family.name, 1.0) for b in layout.blocks] if config.family_weights else None
+    training_args = TrainingArguments(
+        output_dir=str(output_dir),
+        per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=config.eval_batch_size,
+        learning_rate=config.learning_rate,
+        num_train_epochs=config.epochs,
+        max_steps=config.max_steps,
+        warmup_steps=config.warmup_ratio,
+        weight_decay=config.weight_decay,
+        gradient_accumulation_steps=config.gradient_accumulation_steps,
+        seed=config.seed,
+        data_seed=config.seed,
+        save_strategy=config.save_strategy,
+        save_steps=config.save_steps,
+        save_total_limit=config.save_total_limit,
+        eval_strategy="epoch" if dev_set is not None else "no",
+        logging_steps=config.logging_steps,
+        report_to="none",
+        remove_unused_columns=False,
+        dataloader_num_workers=0,
+    )
+    trainer = IsnadTrainer(
+        model=model,
+        args=training_args,
+        train_dataset=train_set,
+        eval_dataset=dev_set,
+        data_collator=WindowCollator(tokenizer.pad_token_id or 0),
+        compute_metrics=word_level_metrics(layout),
+        layout=layout,
+        family_weights=weights,
+    )
+    last = get_last_checkpoint(str(output_dir)) if resume and output_dir.is_dir() else None
+    if resume and last is None:
+        print(f"isnad train: no checkpoint in {output_dir}; starting from scratch", file=sys.stderr)
+    started = time.time()
+    result = trainer.train(resume_from_checkpoint=last)
+    elapsed = time.time() - started
+    trainer.save_model(str(output_dir))
+    info: dict = {}
+    if trainer.is_world_process_zero():
+        tokenizer.save_pretrained(output_dir)
+        info = {
+            "world_size": training_args.world_size,
+            "resumed_from": last,
+            "train_windows": len(train_set),
+            "train_records": len(train_raw),
+            "train_seconds": round(elapsed, 1),
+            "train_loss": result.training_loss,
+            "global_step": trainer.state.global_step,
+            "config": {k: v for k, v in vars(config).items()},
+            "versions": _versions(),
+        }
+        info["eval"] = evaluate_splits(model, tokenizer, config, output_dir, dev_records, test_records)
+        (output_dir / TRAINING_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+    return info
+
+
+def evaluate_splits(model, tokenizer, config: TrainConfig, output_dir: Path, dev_records, test_records) -> dict:
+    """Span-level strict/overlap scores of the trained model, written as eval_<split>.json."""
+    from isnad.backends import TorchBackend
+    from isnad.evaluation import evaluate_predictions, format_table, write_report
+    from isnad.tagger import Tagger
+
+    tagger = Tagger(TorchBackend(model, device="cpu" if not _cuda() else None), tokenizer, model.config)
+    scores = {}
+    for split, records in (("dev", dev_records), ("test", test_records)):
+        if not records:
+            continue
+        report = evaluate_predictions(records, tagger.predict_spans)
+        write_report(report, str(output_dir / f"eval_{split}.json"), {"split": split, "records": len(records)})
+        print(f"\n== {split} ({len(records)} records) ==\n{format_table(report)}")
+        scores[split] = {mode: report[mode]["micro"]["f1"] for mode in report}
+    return scores
+
+
+def _cuda() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def _versions() -> dict[str, str]:
+    import importlib.metadata as md
+
+    return {name: md.version(name) for name in ("isnad", "transformers", "torch", "datasets", "accelerate", "tokenizers")}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description="Train an Isnad tagger from a YAML config.")
+    parser.add_argument("--config", required=True, help="YAML file (see configs/)")
+    parser.add_argument("--resume", action="store_true", help="continue from the last checkpoint in output_dir")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config setting")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        config = load_config(args.config, args.set)
+    except ValueError as error:
+        print(f"isnad train: error: {error}", file=sys.stderr)
+        return 2
+    train(config, resume=args.resume)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
