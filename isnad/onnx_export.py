@@ -1,0 +1,83 @@
+"""Export a checkpoint to ONNX (fp32, plus dynamically quantized int8) for ONNX Runtime.
+
+Uses torch.onnx.export directly: Optimum's exporter cannot sit beside transformers 5 (see notes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+from isnad.backends import ONNX_DIRNAME, ONNX_FP32, ONNX_INT8, ONNX_PROVENANCE, resolve_model_dir
+
+OPSET = 17
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def export_onnx(model: str | Path, out_dir: str | Path | None = None, quantize: bool = True) -> dict[str, Path]:
+    """Write model.onnx (+ model_int8.onnx), config and tokenizer into out_dir (default:
+    <checkpoint>/onnx) and a provenance file naming the source checkpoint; returns the paths."""
+    import torch
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    from isnad.layout import HeadLayout
+
+    model_dir = resolve_model_dir(str(model))
+    out = Path(out_dir) if out_dir else model_dir / ONNX_DIRNAME
+    out.mkdir(parents=True, exist_ok=True)
+    network = AutoModelForTokenClassification.from_pretrained(model_dir, use_safetensors=True, trust_remote_code=False).eval()
+    HeadLayout.from_config(network.config)
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+
+    class LogitsOnly(torch.nn.Module):
+        """Fixed signature for export: (input_ids, attention_mask) -> logits."""
+
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask).logits
+
+    sample = torch.ones((2, 8), dtype=torch.long)
+    fp32 = out / ONNX_FP32
+    with torch.inference_mode():
+        torch.onnx.export(
+            LogitsOnly(network),
+            (sample, torch.ones_like(sample)),
+            str(fp32),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["logits"],
+            dynamic_axes={name: {0: "batch", 1: "sequence"} for name in ("input_ids", "attention_mask", "logits")},
+            opset_version=OPSET,
+            dynamo=False,
+        )
+    paths = {"fp32": fp32}
+    if quantize:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        paths["int8"] = out / ONNX_INT8
+        quantize_dynamic(str(fp32), str(paths["int8"]), weight_type=QuantType.QInt8)
+    network.config.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    weights = sorted(model_dir.glob("*.safetensors"))
+    provenance = {
+        "source_checkpoint": str(Path(model_dir).resolve()),
+        "source_weights_sha256": {w.name: _sha256(w) for w in weights},
+        "opset": OPSET,
+        "files": {kind: {"name": p.name, "sha256": _sha256(p)} for kind, p in paths.items()},
+        "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "torch": torch.__version__,
+    }
+    (out / ONNX_PROVENANCE).write_text(json.dumps(provenance, indent=2), encoding="utf-8")
+    paths["provenance"] = out / ONNX_PROVENANCE
+    return paths
