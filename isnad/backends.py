@@ -38,7 +38,7 @@ def resolve_model_dir(name_or_path: str, filename: str | None = None, **hub_kwar
         patterns = None if filename is None else [filename, f"{ONNX_DIRNAME}/*", "*.json", "*.txt", "*.model"]
         return Path(snapshot_download(name_or_path, allow_patterns=patterns, **hub_kwargs))
     except HFValidationError:
-        raise IsnadDataError(f"model folder {name_or_path!r} does not exist") from None
+        raise IsnadDataError(f"model folder {name_or_path!r} not found (no such folder, and not a Hub id)") from None
     except Exception as error:  # network, missing repo, offline cache miss: all mean "not found"
         where = "folder" if looks_like_path else "folder or Hub model"
         raise IsnadDataError(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from isnad.labels import LABELS
 from isnad.spans import IsnadDataError, Record, Span
 
 OPEN = "[["
@@ -44,7 +45,10 @@ def parse_markup(marked: str) -> tuple[str, list[Span]]:
 
 def to_markup(text: str, spans: list[Span]) -> str:
     """Insert markup for spans into text; crossing spans (not nested) cannot be written."""
-    ordered = sorted(spans, key=lambda s: (s.start, -s.end))
+    # Outer spans open first; for identical extents the later family is written outside, so
+    # `[[[[X|ACTOR]]|SOURCE:named]]` is the one canonical form.
+    order = {name: i for i, name in enumerate(LABELS)}
+    ordered = sorted(spans, key=lambda s: (s.start, -s.end, -order.get(s.label, -1)))
     for outer in ordered:
         for inner in ordered:
             if outer.start < inner.start < outer.end < inner.end:

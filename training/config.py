@@ -4,6 +4,7 @@ config never carries settings the code ignores."""
 from __future__ import annotations
 
 import dataclasses
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,21 @@ def _coerce(value: str) -> Any:
     return yaml.safe_load(value)
 
 
+def _typed(path: Path, key: str, value: Any) -> Any:
+    """YAML reads `1e-3` as a string (1.1 rules): coerce numbers to the field's type, or say which key is wrong."""
+    expected = typing.get_type_hints(TrainConfig)[key]
+    for kind in (int, float):
+        if expected is kind and not isinstance(value, bool):
+            try:
+                number = kind(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"{path}: setting {key!r} must be a number, got {value!r}") from None
+            if kind is int and number != float(value):
+                raise ValueError(f"{path}: setting {key!r} must be a whole number, got {value!r}")
+            return number
+    return value
+
+
 def load_config(path: str | Path, overrides: list[str] = (), base: Path | None = None) -> TrainConfig:
     """Read a YAML config; `overrides` are "key=value" strings (value parsed as YAML)."""
     path = Path(path)
@@ -87,6 +103,6 @@ def load_config(path: str | Path, overrides: list[str] = (), base: Path | None =
         raise ValueError(f"{path}: missing required setting(s) {', '.join(missing)}")
     if isinstance(raw.get("train_files"), str):
         raw["train_files"] = [raw["train_files"]]
-    config = TrainConfig(**raw)
+    config = TrainConfig(**{key: _typed(path, key, value) for key, value in raw.items()})
     root = base if base is not None else path.resolve().parent.parent
     return config.resolve_paths(root)

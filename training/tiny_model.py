@@ -63,7 +63,7 @@ def build_tiny_encoder(
     out_dir: str | Path,
     kind: TokenizerKind = "wordpiece",
     texts: Iterable[str] = (),
-    hidden_size: int = 32,
+    hidden_size: int = 64,
     layers: int = 2,
     seed: int = 0,
 ) -> Path:

@@ -89,6 +89,7 @@ def train(config: TrainConfig, resume: bool = False) -> dict:
         report_to="none",
         remove_unused_columns=False,
         dataloader_num_workers=0,
+        dataloader_pin_memory=torch.cuda.is_available(),
     )
     trainer = IsnadTrainer(
         model=model,

@@ -7,7 +7,9 @@ columns `entry`, `label`, `type`, `source` at least; `source` says where an entr
 - `stance_verbs.tsv`: one row per reporting verb (entry = perfect 3rd person masculine singular,
   e.g. أكد) with its `type`, the `imperfect` 3ms (يؤكد), the accusative active `participle` used
   adverbially (مؤكدا), cue `nouns` (comma-separated, e.g. مزاعم) and `bare_needs_clitic` (yes when
-  the bare perfect 3ms is also a common noun, e.g. طالب 'student': then only وطالب/فطالب match).
+  the bare perfect 3ms is also a common noun, e.g. طالب 'student': then only وطالب/فطالب match;
+  `never`: the 3ms form is dropped, e.g. بين 'between') and `fem_participle` (yes: also the feminine
+  participle مؤكدة; no where it is mostly a noun or adjective: مضيفة, لافتة, ناقلة, مشددة).
   Inflections are GENERATED here (see `verb_forms`): perfect 3ms/3fs/3mp, imperfect 3ms/3fs/3mp,
   participle masculine/feminine (tanween alef optional: diacritics are ignored when matching).
   Proclitics و/ف are allowed on every verb form.
@@ -131,11 +133,16 @@ def load_lexicon() -> Lexicon:
         base = verb_forms(perfect, row.get("imperfect", ""))
         for i, form in enumerate(base):
             proclitics = "وف"
+            if i == 0 and row.get("bare_needs_clitic") == "never":
+                continue
             if i == 0 and row.get("bare_needs_clitic") == "yes":
                 proclitics = "وف!"  # '!': a proclitic is required
             lex.add_cue(Cue((normalize(form),), row["label"], row["type"], proclitics, kind="verb", priority=1))
         if row.get("participle"):
-            for form in verb_forms(perfect, "", row["participle"])[3:]:
+            forms = verb_forms(perfect, "", row["participle"])[3:]
+            if row.get("fem_participle") != "yes":  # مضيفة 'hostess', لافتة 'banner', ناقلة 'tanker'
+                forms = forms[:1]
+            for form in forms:
                 lex.add_cue(Cue((normalize(form),), row["label"], row["type"], "وف", kind="participle", priority=1))
         for noun in filter(None, (row.get("nouns") or "").split(",")):
             lex.add_cue(Cue((normalize(noun),), row["label"], row["type"], "وف", kind="noun", priority=2))
