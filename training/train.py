@@ -90,6 +90,8 @@ def train(config: TrainConfig, resume: bool = False) -> dict:
         remove_unused_columns=False,
         dataloader_num_workers=0,
         dataloader_pin_memory=torch.cuda.is_available(),
+        # Without use_cpu, a torchrun launch on CPU runs N unsynchronised copies (no DDP).
+        use_cpu=not torch.cuda.is_available(),
     )
     trainer = IsnadTrainer(
         model=model,
@@ -113,6 +115,7 @@ def train(config: TrainConfig, resume: bool = False) -> dict:
         tokenizer.save_pretrained(output_dir)
         info = {
             "world_size": training_args.world_size,
+            "parallel_mode": training_args.parallel_mode.value,
             "resumed_from": last,
             "train_windows": len(train_set),
             "train_records": len(train_raw),

@@ -17,6 +17,21 @@ class IsnadTrainer(Trainer):
         self.layout = layout
         self.family_weights = family_weights
 
+    def evaluate(self, *args, **kwargs):
+        """Evaluation must not move the training RNG, or a run resumed from a checkpoint (which
+        skips the evaluation done just before saving) would diverge from an uninterrupted one."""
+        import random
+
+        import torch
+
+        python_state, numpy_state = random.getstate(), np.random.get_state()
+        devices = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
+        with torch.random.fork_rng(devices=devices):
+            result = super().evaluate(*args, **kwargs)
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
+        return result
+
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         labels = inputs.pop("labels")
         outputs = model(**inputs)

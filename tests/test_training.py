@@ -1,0 +1,129 @@
+"""Training end to end on the tiny model: checkpoint format, resume after SIGKILL, two processes,
+determinism, and failing early on bad setup."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from safetensors.torch import load_file
+
+from isnad.data import convert
+from isnad.layout import HeadLayout
+from isnad.training.config import load_config
+
+from conftest import MADE_UP, TINY_TRAINING, write_config
+
+
+@pytest.fixture()
+def data_file(tmp_path) -> Path:
+    path = tmp_path / "train.jsonl"
+    convert(MADE_UP, path)
+    return path
+
+
+def config_for(tmp_path, encoder, data, name, **overrides) -> Path:
+    settings = {**TINY_TRAINING, "epochs": 10, "model_name_or_path": str(encoder), "train_files": [str(data)],
+                "dev_file": str(data), "output_dir": str(tmp_path / name), "save_strategy": "no", **overrides}
+    return write_config(tmp_path / f"{name}.yaml", **settings)
+
+
+def run_cli(*args, env=None, timeout=300):
+    return subprocess.run([sys.executable, "-m", "isnad.cli", *args], capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def test_checkpoint_loads_with_plain_auto_classes(trained_checkpoint):
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    model = AutoModelForTokenClassification.from_pretrained(trained_checkpoint)
+    AutoTokenizer.from_pretrained(trained_checkpoint)
+    config = json.loads((trained_checkpoint / "config.json").read_text())
+    assert config["id2label"]["0"] == "ACTOR:O" and len(config["id2label"]) == 34
+    assert HeadLayout.from_config(model.config).num_labels == model.config.num_labels
+    info = json.loads((trained_checkpoint / "isnad_training.json").read_text())
+    assert info["world_size"] == 1 and info["train_records"] == 6
+
+
+def test_same_seed_gives_identical_metrics_and_weights(tmp_path, tiny_encoder, data_file):
+    from isnad.training.train import train
+
+    runs = [train(load_config(config_for(tmp_path, tiny_encoder, data_file, f"run{i}"))) for i in range(2)]
+    assert runs[0]["eval"] == runs[1]["eval"] and runs[0]["train_loss"] == runs[1]["train_loss"]
+    a, b = (load_file(tmp_path / f"run{i}" / "model.safetensors") for i in range(2))
+    assert all((a[k] == b[k]).all() for k in a)
+
+
+def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, tiny_encoder, data_file):
+    settings = dict(save_strategy="steps", save_steps=4, max_steps=24, save_total_limit=10)
+    straight = config_for(tmp_path, tiny_encoder, data_file, "straight", **settings)
+    killed = config_for(tmp_path, tiny_encoder, data_file, "killed", **settings)
+    assert run_cli("train", "--config", str(straight)).returncode == 0
+
+    process = subprocess.Popen([sys.executable, "-m", "isnad.cli", "train", "--config", str(killed)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while not (tmp_path / "killed" / "checkpoint-8" / "trainer_state.json").exists():
+        assert time.time() < deadline and process.poll() is None, "training ended before a checkpoint"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert not (tmp_path / "killed" / "model.safetensors").exists()  # it really died mid-run
+
+    resumed = run_cli("train", "--config", str(killed), "--resume")
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    info = json.loads((tmp_path / "killed" / "isnad_training.json").read_text())
+    reference = json.loads((tmp_path / "straight" / "isnad_training.json").read_text())
+    assert info["resumed_from"] and info["global_step"] == reference["global_step"] == 24
+    assert info["eval"] == reference["eval"]
+    a, b = load_file(tmp_path / "killed" / "model.safetensors"), load_file(tmp_path / "straight" / "model.safetensors")
+    assert all(float((a[k] - b[k]).abs().max()) < 1e-5 for k in a)
+
+
+def test_two_processes_really_run(tmp_path, tiny_encoder, data_file):
+    """torchrun (gloo on CPU) is the real 2-process path here; accelerate 1.15's `launch --cpu
+    --num_processes 2` starts one process without MPI (see README)."""
+    import isnad.training.train as entry
+
+    config = config_for(tmp_path, tiny_encoder, data_file, "ddp", epochs=2)
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", entry.__file__, "--config", str(config)],
+        capture_output=True, text=True, timeout=300, env=env,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    info = json.loads((tmp_path / "ddp" / "isnad_training.json").read_text())
+    assert info["world_size"] == 2 and info["parallel_mode"] == "distributed"
+    assert (tmp_path / "ddp" / "model.safetensors").is_file() and "dev" in info["eval"]
+
+
+def test_bad_data_line_fails_before_training(tmp_path, tiny_encoder, data_file):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(data_file.read_text(encoding="utf-8") + '{"id": "x", "text": "قال", "spans": [{"start": 0, "end": 2, "label": "STANCE", "type": "report"}]}\n', encoding="utf-8")
+    result = run_cli("train", "--config", str(config_for(tmp_path, tiny_encoder, bad, "bad")))
+    assert result.returncode != 0
+    assert f"{bad}:7" in result.stderr and "word boundaries" in result.stderr
+    assert not (tmp_path / "bad").exists() or not any((tmp_path / "bad").iterdir())
+
+
+def test_unwritable_output_fails_before_training(tmp_path, tiny_encoder, data_file):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "file").write_text("x")
+    result = run_cli("train", "--config", str(config_for(tmp_path, tiny_encoder, data_file, "locked_out", output_dir=str(locked / "file" / "out"))))
+    assert result.returncode != 0 and "not writable" in result.stderr
+
+
+def test_config_errors_name_the_setting(tmp_path):
+    path = write_config(tmp_path / "c.yaml", model_name_or_path="x", train_files=["a.jsonl"], output_dir="o", warmup_ratios=0.1)
+    with pytest.raises(ValueError, match="unknown setting\\(s\\) warmup_ratios"):
+        load_config(path)
+    path = write_config(tmp_path / "d.yaml", model_name_or_path="x", train_files=["a.jsonl"], output_dir="o", learning_rate="fast")
+    with pytest.raises(ValueError, match="'learning_rate' must be a number"):
+        load_config(path)
+    assert load_config(path, ["learning_rate=1e-3"]).learning_rate == 1e-3
