@@ -64,6 +64,9 @@ MIN_ARABIC_LETTER_SHARE = 0.7
 # reader of the markup format unchanged, so such paragraphs are skipped (never edited).
 LINE_BREAK_LIKE = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+# A news paragraph ends a sentence; lines that do not are mostly scraped page furniture (copyright
+# notes, tag lists, truncated teasers), so they are skipped.
+SENTENCE_END = re.compile(r"[.!?؟…:][\"”»')\]]*$")
 DIACRITICS = regex.compile("[\u064b-\u065f\u0670\u0640]")
 WORD_CHAR = r"\p{L}\p{M}\p{N}"
 
@@ -100,9 +103,15 @@ def cue_pattern(cue: str, noun: bool) -> regex.Pattern[str]:
     return regex.compile(rf"(?<![{WORD_CHAR}]){prefix}{body}(?![{WORD_CHAR}])")
 
 
+def cue_literal(cue: str) -> str:
+    """A substring every match must contain: a cheap prefilter, since regex search over ~400K paragraphs is slow."""
+    return "قد" if cue == "قد ي.." else max(normalise(cue).split(), key=len)
+
+
 CUE_PATTERNS: list[tuple[str, str, regex.Pattern[str]]] = [
     (group, cue, cue_pattern(cue, group in NOUN_GROUPS)) for group, cues in CUES.items() for cue in cues
 ]
+CUE_LITERALS: dict[str, str] = {cue: cue_literal(cue) for _, cue, _ in CUE_PATTERNS}
 
 
 @dataclass
@@ -126,6 +135,8 @@ def keep(text: str) -> bool:
     if "[[" in text or "]]" in text or "|" in text or LINE_BREAK_LIKE.search(text):
         return False
     if any(line.startswith("### ") for line in text.split("\n")):
+        return False
+    if not SENTENCE_END.search(text):
         return False
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(1 for c in letters if ARABIC_LETTER.match(c)) / len(letters) >= MIN_ARABIC_LETTER_SHARE
@@ -160,16 +171,20 @@ ANT_FIELD = re.compile(r"<(URL|TEXT)>(.*?)</\1>", re.S)
 
 
 def read_antcorpus(root: Path) -> Iterator[tuple[str, str, str, str]]:
+    # read in archive order (seeking backwards in a .tar.gz is very slow), then sort by name
+    files: dict[str, str] = {}
     with tarfile.open(root / "antcorpus_v1.1.tar.gz") as archive:
-        members = sorted((m for m in archive.getmembers() if m.isfile() and m.name.endswith(".txt")), key=lambda m: m.name)
-        for member in members:
-            handle = archive.extractfile(member)
-            assert handle is not None
-            fields = dict(ANT_FIELD.findall(handle.read().decode("utf-8")))
-            if "TEXT" not in fields:
-                continue
-            origin = fields.get("URL", "").strip() or member.name
-            yield "antcorpus", Path(member.name).stem, fields["TEXT"], origin
+        for member in archive:
+            if member.isfile() and member.name.endswith(".txt"):
+                handle = archive.extractfile(member)
+                assert handle is not None
+                files[member.name] = handle.read().decode("utf-8")
+    for name in sorted(files):
+        fields = dict(ANT_FIELD.findall(files[name]))
+        if "TEXT" not in fields:
+            continue
+        origin = fields.get("URL", "").strip() or name
+        yield "antcorpus", Path(name).stem, fields["TEXT"], origin
 
 
 def extract(shared: Path) -> tuple[list[Paragraph], Counter[str]]:
@@ -196,7 +211,9 @@ def extract(shared: Path) -> tuple[list[Paragraph], Counter[str]]:
                     continue
                 seen_texts.add(paragraph.text)
                 norm = normalise(paragraph.text)
-                paragraph.cues = frozenset(cue for _, cue, pattern in CUE_PATTERNS if pattern.search(norm))
+                paragraph.cues = frozenset(
+                    cue for _, cue, pattern in CUE_PATTERNS if CUE_LITERALS[cue] in norm and pattern.search(norm)
+                )
                 out.append(paragraph)
                 stats[f"{corpus} candidates"] += 1
     return out, stats
@@ -210,6 +227,16 @@ class Selector:
         self.by_corpus: dict[str, list[Paragraph]] = {c: [p for p in candidates if p.corpus == c] for c in CORPORA}
         for pool in self.by_corpus.values():
             rng.shuffle(pool)
+        # per (corpus, cue or "*") queues in the shuffled order, with a read pointer: once a paragraph
+        # cannot be taken it never can again (choices and document counts only grow), so skipping is safe
+        self.queues: dict[tuple[str, str], list[Paragraph]] = defaultdict(list)
+        for corpus, pool in self.by_corpus.items():
+            for p in pool:
+                if p.cues:
+                    self.queues[(corpus, "*")].append(p)
+                for cue in sorted(p.cues):
+                    self.queues[(corpus, cue)].append(p)
+        self.pointer: Counter[tuple[str, str]] = Counter()
         self.chosen: dict[str, tuple[Paragraph, str]] = {}
         self.per_doc: Counter[tuple[str, str]] = Counter()
         self.per_corpus: Counter[str] = Counter()
@@ -222,11 +249,15 @@ class Selector:
         self.per_doc[(p.corpus, p.doc_id)] += 1
         self.per_corpus[p.corpus] += 1
 
-    def first(self, corpus: str, want: set[str] | None) -> Paragraph | None:
-        """The next free paragraph of a corpus in shuffled order, holding a cue from `want` if given."""
-        for p in self.by_corpus[corpus]:
-            if self.can_take(p) and (want is None or p.cues & want):
+    def first(self, corpus: str, cue: str) -> Paragraph | None:
+        """The next free paragraph of a corpus in shuffled order holding `cue` ("*": any cue)."""
+        key = (corpus, cue)
+        queue = self.queues.get(key, [])
+        while self.pointer[key] < len(queue):
+            p = queue[self.pointer[key]]
+            if self.can_take(p):
                 return p
+            self.pointer[key] += 1
         return None
 
     def count_with(self, cues: set[str]) -> int:
@@ -259,16 +290,15 @@ def select(candidates: list[Paragraph], seed: int) -> dict[str, tuple[Paragraph,
         while sel.count_with(set(words)) < MIN_PER_QUOTA and stalled < len(words):
             word = words[turn % len(words)]
             turn += 1
-            found = next((p for c in sel.corpora_by_need() if (p := sel.first(c, {word}))), None)
+            found = next((p for c in sel.corpora_by_need() if (p := sel.first(c, word))), None)
             if found is None:
                 stalled += 1
                 continue
             stalled = 0
             sel.take(found, f"cue:{word}")
     # 3. fill to the total with paragraphs holding any cue, labelled by their rarest cue
-    all_cues = {cue for _, cue, _ in CUE_PATTERNS}
     while len(sel.chosen) < TOTAL:
-        found = next((p for c in sel.corpora_by_need() if (p := sel.first(c, all_cues))), None)
+        found = next((p for c in sel.corpora_by_need() if (p := sel.first(c, "*"))), None)
         if found is None:
             raise SystemExit("ran out of cue paragraphs before reaching the total")
         rarest = min(found.cues, key=lambda c: (frequency[c], c))
@@ -335,7 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     test = sorted((r for r in records if r.meta["split"] == "test"), key=lambda r: r.id)
     agreement = random.Random(args.seed + 3).sample(test, AGREEMENT_SIZE)
     write_records([Record(r.id, r.text, []) for r in agreement], work / "agreement_batch.txt")
-    (work / "agreement_ids.txt").write_text("".join(f"{r.id}\n" for r in agreement), encoding="utf-8")
+    # next to pool.jsonl, not in work/: `isnad validate data/gold/work/*.txt` must only see markup files
+    (out / "agreement_ids.txt").write_text("".join(f"{r.id}\n" for r in agreement), encoding="utf-8")
 
     # verification: contract-valid files, and every batch text equals its pool text
     pool_text = {r.id: r.text for r in read_records(out / "pool.jsonl")}
@@ -368,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         n = sum(1 for p, _ in chosen.values() if p.cues & set(cues))
         rows.append([group, str(n), " ".join(f"{c}={contains[c]}" for c in cues)])
     print("\n" + table(rows))
-    print(f"\nwrote {out / 'pool.jsonl'}, {len(batch_paths)} batches, agreement batch and ids under {work}")
+    print(f"\nwrote {out / 'pool.jsonl'}, {out / 'agreement_ids.txt'}, {len(batch_paths)} batches and the agreement batch under {work}")
     return 0
 
 
