@@ -97,11 +97,17 @@ def cmd_predict(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if shard[1] > 1:
         output = output.with_name(f"{output.name}.part{shard[0]}")
-    report = predict_jsonl(predictor.predict, Path(args.input), output, resume=args.resume, chunk_size=args.chunk_size, progress=not args.no_progress, shard=shard)
+    import io
+
+    # Every rank reads every line, so only rank 0 reports bad lines and sets the exit status; a
+    # failing rank would make torchrun stop the others before rank 0 has merged the parts.
+    errors = sys.stderr if shard[0] == 0 else io.StringIO()
+    report = predict_jsonl(predictor.predict, Path(args.input), output, resume=args.resume, chunk_size=args.chunk_size,
+                           progress=not args.no_progress and shard[0] == 0, shard=shard, errors=errors)
     if shard[1] > 1:
         _merge_shards(Path(args.output), shard)
     print(f"wrote {report.written} records to {output} ({report.skipped_done} already done, {len(report.bad_lines)} bad lines)", file=sys.stderr)
-    return 1 if report.bad_lines else 0
+    return 1 if report.bad_lines and shard[0] == 0 else 0
 
 
 def _shard() -> tuple[int, int]:
