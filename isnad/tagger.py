@@ -98,6 +98,15 @@ class Tagger:
         results = [[span.to_dict(text) for span in spans] for text, spans in zip(items, self.predict_spans(items))]
         return results[0] if single else results
 
+    def records(self, text: str) -> dict[str, list[dict]]:
+        """Attributions {source, source_type, cue, stance, via, actors, hedges, sentence} and the
+        unattributed hedges of one text (rules in isnad.records)."""
+        from isnad.records import build_records
+
+        if not isinstance(text, str):
+            raise TypeError(f"records() takes one str, got {type(text).__name__}")
+        return build_records(text, self.predict(text))  # type: ignore[arg-type]
+
     def predict_spans(self, texts: Sequence[str]) -> list[list[Span]]:
         encoded = [encode_text(text, self.tokenizer, self.normalizer) for text in texts]
         windows = [build_windows(e, self.tokenizer, self.max_length, self.stride) for e in encoded]
