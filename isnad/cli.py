@@ -153,6 +153,30 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from isnad.data import iter_jsonl_objects
+    from isnad.render import render_html
+
+    documents = []
+    for number, obj in iter_jsonl_objects(args.input):
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            raise SystemExit(f"isnad render: error: {args.input}:{number}: expected an object with a string 'text'")
+        documents.append(obj)
+    if args.model or args.rules:
+        predictor = load_predictor(args)
+        for doc, spans in zip(documents, predictor.predict([d["text"] for d in documents])):
+            doc["spans"] = spans
+    for number, doc in enumerate(documents, start=1):
+        for span in doc.get("spans", []):
+            if doc["text"][span["start"] : span["end"]] != span.get("text", doc["text"][span["start"] : span["end"]]):
+                raise SystemExit(f"isnad render: error: record {number}: span text does not match its offsets")
+    Path(args.output).write_text(render_html(documents, title=args.title), encoding="utf-8")
+    print(f"wrote {len(documents)} documents to {args.output}")
+    return 0
+
+
 def _model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="checkpoint folder or Hub id")
     p.add_argument("--rules", action="store_true", help="use the rule-based baseline instead of a model")
@@ -192,6 +216,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", help="folder (default: <model>/onnx)")
     p.add_argument("--no-int8", action="store_true", help="skip the quantized model")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("render", help="right-to-left HTML page showing all four layers")
+    _model_options(p)
+    p.add_argument("input", help="JSONL with text (and spans, unless --model/--rules tags it)")
+    p.add_argument("output", help="HTML file to write")
+    p.add_argument("--title", default="Isnad")
+    p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("validate", help="check span JSONL / markup files against the data contract")
     p.add_argument("files", nargs="+")
