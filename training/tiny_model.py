@@ -85,5 +85,6 @@ def build_tiny_encoder(
     model = BertModel(config)
     out = Path(out_dir)
     model.save_pretrained(out)
+    tokenizer.model_max_length = config.max_position_embeddings
     tokenizer.save_pretrained(out)
     return out
