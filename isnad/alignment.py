@@ -207,12 +207,14 @@ def merge_window_logits(
     return merged
 
 
-def decode_words(words: Sequence[Token], word_logits: np.ndarray, layout: HeadLayout) -> list[Span]:
+def decode_words(
+    words: Sequence[Token], word_logits: np.ndarray, layout: HeadLayout, temperatures: dict[str, float] | None = None
+) -> list[Span]:
     """Per-word logits -> spans of every family, scored by the mean probability of their tags."""
     spans: list[Span] = []
     if not words:
         return spans
-    for block, probs in zip(layout.blocks, layout.block_probabilities(word_logits)):
+    for block, probs in zip(layout.blocks, layout.block_probabilities(word_logits, temperatures)):
         best = probs.argmax(axis=-1)
         tags = [block.tags[i] for i in best]
         spans.extend(bio_to_spans(words, tags, block.family, probs.max(axis=-1).tolist()))

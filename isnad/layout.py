@@ -81,11 +81,13 @@ class HeadLayout:
     def labels(self) -> list[str]:
         return [f"{b.family.name}{LABEL_SEPARATOR}{tag}" for b in self.blocks for tag in b.tags]
 
-    def block_probabilities(self, logits: np.ndarray) -> list[np.ndarray]:
-        """Softmax inside each family block of logits shaped (..., num_labels)."""
+    def block_probabilities(self, logits: np.ndarray, temperatures: dict[str, float] | None = None) -> list[np.ndarray]:
+        """Softmax inside each family block of logits shaped (..., num_labels); a family's
+        temperature (fitted on dev, see training/calibrate.py) divides its logits first."""
         out = []
         for block in self.blocks:
             part = logits[..., block.start : block.stop].astype(np.float64)
+            part = part / (temperatures or {}).get(block.family.name, 1.0)
             part = np.exp(part - part.max(axis=-1, keepdims=True))
             out.append(part / part.sum(axis=-1, keepdims=True))
         return out

@@ -52,7 +52,10 @@ class Tagger:
         self.max_length = min(max_length or trained or limit, limit)
         self.stride = min(stride, self.max_length // 2)
         self.batch_tokens = batch_tokens
-        self.normalizer = get_normalizer((getattr(config, "isnad", None) or {}).get("normalizer"))
+        settings = getattr(config, "isnad", None) or {}
+        self.normalizer = get_normalizer(settings.get("normalizer"))
+        # Per-family temperatures fitted on dev make span scores calibrated probabilities.
+        self.temperatures: dict[str, float] = dict(settings.get("temperatures") or {})
         self.source = source
 
     @classmethod
@@ -108,14 +111,20 @@ class Tagger:
         return build_records(text, self.predict(text))  # type: ignore[arg-type]
 
     def predict_spans(self, texts: Sequence[str]) -> list[list[Span]]:
+        encoded, word_logits = self.word_logits(texts)
+        return [decode_words(enc.words, logits, self.layout, self.temperatures) for enc, logits in zip(encoded, word_logits)]
+
+    def word_logits(self, texts: Sequence[str]) -> tuple[list[EncodedText], list[np.ndarray]]:
+        """Raw per-word logits (before temperatures), for calibration and analysis."""
         encoded = [encode_text(text, self.tokenizer, self.normalizer) for text in texts]
         windows = [build_windows(e, self.tokenizer, self.max_length, self.stride) for e in encoded]
-        logits = self._run_windows(windows)
-        out = []
-        for i, (enc, text_windows) in enumerate(zip(encoded, windows)):
-            word_logits = merge_window_logits(len(enc.words), text_windows, logits[i], self.layout.num_labels)
-            out.append(decode_words(enc.words, word_logits, self.layout))
-        return out
+        return encoded, self._word_logits(encoded, windows, self._run_windows(windows))
+
+    def _word_logits(self, encoded, windows, logits) -> list[np.ndarray]:
+        return [
+            merge_window_logits(len(enc.words), text_windows, logits[i], self.layout.num_labels)
+            for i, (enc, text_windows) in enumerate(zip(encoded, windows))
+        ]
 
     def _run_windows(self, windows: list[list[Window]]) -> list[list[np.ndarray]]:
         """Run all windows of all texts, longest first, in batches capped by a padded-token budget."""

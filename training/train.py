@@ -125,18 +125,49 @@ def train(config: TrainConfig, resume: bool = False) -> dict:
             "config": {k: v for k, v in vars(config).items()},
             "versions": _versions(),
         }
-        info["eval"] = evaluate_splits(model, tokenizer, config, output_dir, dev_records, test_records)
+        tagger = _tagger(model, tokenizer)
+        if dev_records:
+            info["calibration"] = calibrate(tagger, model, output_dir, dev_records, test_records or dev_records)
+        info["eval"] = evaluate_splits(tagger, output_dir, dev_records, test_records)
         (output_dir / TRAINING_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
     return info
 
 
-def evaluate_splits(model, tokenizer, config: TrainConfig, output_dir: Path, dev_records, test_records) -> dict:
-    """Span-level strict/overlap scores of the trained model, written as eval_<split>.json."""
+def _tagger(model, tokenizer):
     from isnad.backends import TorchBackend
-    from isnad.evaluation import evaluate_predictions, format_table, write_report
     from isnad.tagger import Tagger
 
-    tagger = Tagger(TorchBackend(model, device="cpu" if not _cuda() else None), tokenizer, model.config)
+    return Tagger(TorchBackend(model, device=None if _cuda() else "cpu"), tokenizer, model.config)
+
+
+def calibrate(tagger, model, output_dir: Path, dev_records, held_out) -> dict:
+    """Fit per-family temperatures on dev, store them in config.json, report span ECE before/after
+    on held-out data with a reliability plot."""
+    from isnad.alignment import decode_words
+    from isnad.training.calibrate import fit_temperatures, plot_reliability, span_reliability
+
+    temperatures = fit_temperatures(tagger, dev_records)
+    encoded, word_logits = tagger.word_logits([r.text for r in held_out])
+    gold = [r.spans for r in held_out]
+    results = {}
+    for name, temps in (("before", {}), ("after", temperatures)):
+        predicted = [decode_words(e.words, l, tagger.layout, temps) for e, l in zip(encoded, word_logits)]
+        results[name] = span_reliability(predicted, gold)
+    model.config.isnad = {**model.config.isnad, "temperatures": temperatures}
+    model.config.save_pretrained(output_dir)
+    tagger.temperatures = temperatures
+    try:
+        plot_reliability(results["before"], results["after"], output_dir / "reliability.png")
+    except ImportError:
+        print("isnad train: matplotlib is not installed; skipping the reliability plot", file=sys.stderr)
+    print(f"calibration: temperatures {temperatures}; span ECE {results['before']['ece']:.3f} -> {results['after']['ece']:.3f}")
+    return {"temperatures": temperatures, "ece_before": results["before"], "ece_after": results["after"]}
+
+
+def evaluate_splits(tagger, output_dir: Path, dev_records, test_records) -> dict:
+    """Span-level strict/overlap scores of the trained model, written as eval_<split>.json."""
+    from isnad.evaluation import evaluate_predictions, format_table, write_report
+
     scores = {}
     for split, records in (("dev", dev_records), ("test", test_records)):
         if not records:

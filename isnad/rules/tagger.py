@@ -147,7 +147,9 @@ class RuleTagger:
         words = []
         prev = 0
         for start, end in iter_words(text):
-            words.append(_Word(start, end, normalize(text[start:end]), text[prev:start]))
+            raw = text[start:end]
+            # a word of only marks/tatweel normalizes to "": keep the raw form so no rule sees ""
+            words.append(_Word(start, end, normalize(raw) or raw, text[prev:start]))
             prev = end
         cands: list[tuple[int, int, str, str | None, float, int]] = []  # (i, j, label, type, score, prio)
         cue_hits = self._cues(words, cands)
@@ -207,7 +209,7 @@ class RuleTagger:
         return False, ""
 
     def _is_stopish(self, norm: str) -> bool:
-        return norm in self._stop or norm in self._skip or norm in self.lex.cue_words or (
+        return not norm or norm in self._stop or norm in self._skip or norm in self.lex.cue_words or (
             len(norm) > 2 and norm[0] in "وف" and (norm[1:] in self._stop or norm[1:] in self.lex.cue_words))
 
     @staticmethod
@@ -428,7 +430,7 @@ class RuleTagger:
     def _name_like(self, norm: str, strict: bool = False) -> bool:
         """A word that may be part of a name missing from the gazetteer. strict: not shaped like a
         verb (ي/ت/ن-initial), a feminine/plural/accusative noun (…ة …ات …ون …ين …ا) or an ال-word."""
-        if self._is_stopish(norm) or norm in self._titles or norm in self._known:
+        if not norm or self._is_stopish(norm) or norm in self._titles or norm in self._known:
             return False
         if strict and (norm[0] in "يتن" or norm.endswith(("ه", "ات", "ون", "ين", "ا")) or norm.startswith("ال")):
             return False
