@@ -6,6 +6,7 @@ its own character offsets, spans still index the caller's original text.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable
 
 import regex
@@ -24,8 +25,29 @@ def strip_diacritics_tatweel(token: str) -> str:
     return _ARABIC_DIACRITICS.sub("", token)
 
 
+def arabert_v2(token: str) -> str:
+    """AraBERT v0.2's own ArabertPreprocessor (the `arabert` package), applied to one pre-token:
+    it strips diacritics and tatweel, maps URLs/emails, and spaces punctuation, exactly as the model
+    saw its pre-training text. Cached: news repeats its words."""
+    return _arabert_cached(token)
+
+
+@lru_cache(maxsize=200_000)
+def _arabert_cached(token: str) -> str:
+    return _arabert_preprocessor().preprocess(token)
+
+
+@lru_cache(maxsize=1)
+def _arabert_preprocessor():
+    try:
+        from arabert.preprocess import ArabertPreprocessor
+    except ImportError:
+        raise ImportError("the 'arabert' normalizer needs the arabert package: pip install 'isnad[arabert]'") from None
+    return ArabertPreprocessor(model_name="bert-base-arabertv02")
+
+
 NORMALIZERS: dict[str, Callable[[str], str]] = {
-    "arabert": strip_diacritics_tatweel,
+    "arabert": arabert_v2,
     "strip-diacritics": strip_diacritics_tatweel,
 }
 

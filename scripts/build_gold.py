@@ -25,6 +25,9 @@ def main() -> None:
     parser.add_argument("--out", default=str(GOLD))
     args = parser.parse_args()
     pool = {r.id: r for r in read_records(args.pool)}
+    supplement = Path(args.pool).with_name("pool_supplement.jsonl")  # scripts/build_gold_supplement.py
+    if supplement.is_file():
+        pool.update({r.id: r for r in read_records(supplement)})
     annotated: dict[str, Record] = {}
     for path in sorted(Path(args.annotated).glob("batch_*.txt")):
         for record in read_records(path):

@@ -93,7 +93,10 @@ def load_config(path: str | Path, overrides: list[str] = (), base: Path | None =
         key, sep, value = item.partition("=")
         if not sep:
             raise ValueError(f"override {item!r} must look like key=value")
-        raw[key.strip()] = _coerce(value)
+        key = key.strip()
+        hints = typing.get_type_hints(TrainConfig)
+        # String settings keep the text as typed: YAML would turn `save_strategy=no` into False.
+        raw[key] = value if hints.get(key) in (str, str | None) and value != "null" else _coerce(value)
     known = {f.name for f in dataclasses.fields(TrainConfig)}
     unknown = sorted(set(raw) - known)
     if unknown:
