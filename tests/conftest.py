@@ -63,6 +63,7 @@ def trained_checkpoint(tmp_path_factory, tiny_encoder) -> Path:
         root / "config.yaml",
         model_name_or_path=str(tiny_encoder),
         train_files=[str(data)],
+        test_file=str(data),
         output_dir=str(root / "model"),
         save_strategy="no",
         **TINY_TRAINING,
