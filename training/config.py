@@ -35,6 +35,8 @@ class TrainConfig:
     logging_steps: int = 50
     normalizer: str | None = None
     family_weights: dict[str, float] = field(default_factory=dict)
+    # Extra training files annotated for some families only, e.g. {data/anercorp/train.jsonl: [ACTOR]}.
+    partial_files: dict[str, list[str]] = field(default_factory=dict)
     max_steps: int = -1
 
     def resolve_paths(self, base: Path) -> "TrainConfig":
@@ -53,6 +55,7 @@ class TrainConfig:
             self,
             model_name_or_path=model,
             train_files=[fix(p) for p in self.train_files],  # type: ignore[misc]
+            partial_files={fix(p): families for p, families in self.partial_files.items()},  # type: ignore[misc]
             dev_file=fix(self.dev_file),
             test_file=fix(self.test_file),
             output_dir=fix(self.output_dir),  # type: ignore[arg-type]

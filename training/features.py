@@ -17,12 +17,18 @@ def featurize(batch: dict[str, list], tokenizer, layout: HeadLayout, max_length:
     """Batched map function: each record becomes one or more windows (never truncated)."""
     normalize = get_normalizer(normalizer)
     out: dict[str, list[Any]] = {"input_ids": [], "labels": [], "record_id": []}
-    for record_id, text, raw_spans in zip(batch["id"], batch["text"], batch["spans"]):
+    supervised = batch.get("families") or [None] * len(batch["id"])
+    for record_id, text, raw_spans, families in zip(batch["id"], batch["text"], batch["spans"], supervised):
         spans = [Span(s["start"], s["end"], s["label"], s["type"]) for s in raw_spans]
         encoded = encode_text(text, tokenizer, normalize)
         tags = []
         for block in layout.blocks:
             index = {tag: i for i, tag in enumerate(block.tags)}
+            if families and block.family.name not in families:
+                # A partially annotated source (e.g. ANERcorp: ACTOR only) says nothing about the
+                # other families: their words get no label, not "O".
+                tags.append([IGNORE_INDEX] * sum(t.is_word for t in encoded.tokens))
+                continue
             tags.append([index[t] for t in word_bio(encoded.tokens, spans, block.family)])
         for window in build_windows(encoded, tokenizer, max_length, stride):
             out["input_ids"].append(window.input_ids)

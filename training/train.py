@@ -31,13 +31,23 @@ def check_output_dir(path: Path) -> None:
         raise SystemExit(f"isnad train: error: output folder {path} is not writable ({error.strerror})") from None
 
 
-def load_split(paths: list[str]):
-    """All records of the given files, validated up front (errors name file and line)."""
+def load_split(paths: list[str], partial: dict[str, list[str]] | None = None):
+    """All records of the given files, validated up front (errors name file and line); records of
+    partial files carry the families they supervise."""
     import datasets
 
     from isnad.data import load_dataset
+    from isnad.labels import FAMILY_BY_NAME
 
-    parts = [load_dataset(p) for p in paths]
+    everything = [name for name in FAMILY_BY_NAME]
+    sources = [(p, everything) for p in paths] + list((partial or {}).items())
+    parts = []
+    for path, families in sources:
+        unknown = [f for f in families if f not in FAMILY_BY_NAME]
+        if unknown:
+            raise ValueError(f"partial_files: unknown families {unknown} for {path}")
+        dataset = load_dataset(path)
+        parts.append(dataset.add_column("families", [list(families)] * len(dataset)))
     return datasets.concatenate_datasets(parts) if len(parts) > 1 else parts[0]
 
 
@@ -52,7 +62,7 @@ def train(config: TrainConfig, resume: bool = False) -> dict:
 
     output_dir = Path(config.output_dir)
     check_output_dir(output_dir)
-    train_raw = load_split(config.train_files)
+    train_raw = load_split(config.train_files, config.partial_files)
     dev_raw = load_split([config.dev_file]) if config.dev_file else None
     test_records = read_records(config.test_file) if config.test_file else None
     dev_records = read_records(config.dev_file) if config.dev_file else None
@@ -62,7 +72,7 @@ def train(config: TrainConfig, resume: bool = False) -> dict:
     tokenizer = AutoTokenizer.from_pretrained(config.model_name_or_path, trust_remote_code=False)
     model = init_model(config.model_name_or_path, layout, config.max_length, config.normalizer)
     args = (tokenizer, layout, config.max_length, config.stride, config.normalizer)
-    columns = ["id", "text", "spans"]
+    columns = ["id", "text", "spans", "families"]
     train_set = train_raw.map(featurize, batched=True, remove_columns=columns, fn_kwargs=dict(zip(("tokenizer", "layout", "max_length", "stride", "normalizer"), args))).remove_columns("record_id")
     dev_set = None
     if dev_raw is not None:

@@ -1,0 +1,36 @@
+"""Windows and labels fed to training; partially annotated sources supervise only their families."""
+
+import numpy as np
+
+from isnad.alignment import IGNORE_INDEX
+from isnad.layout import HeadLayout
+from isnad.training.features import WindowCollator, featurize
+
+
+def batch(families):
+    text = "قال الوزير خالد سعيد إن الحكومة قد تعلن"
+    spans = [{"start": 0, "end": 3, "label": "STANCE", "type": "report"}, {"start": 4, "end": 20, "label": "ACTOR", "type": None}]
+    return {"id": ["a"], "text": [text], "spans": [spans], "families": [families]}
+
+
+def test_full_and_partial_supervision(tiny_tokenizer):
+    layout = HeadLayout.default()
+    full = featurize(batch(["ACTOR", "SOURCE", "STANCE", "UNCERTAINTY"]), tiny_tokenizer, layout, 64, 16, None)
+    partial = featurize(batch(["ACTOR"]), tiny_tokenizer, layout, 64, 16, None)
+    full_labels, partial_labels = np.array(full["labels"][0]), np.array(partial["labels"][0])
+    words = (full_labels[:, 0] != IGNORE_INDEX).sum()
+    assert words == 8  # one label piece per word
+    assert (full_labels[:, 2] != IGNORE_INDEX).sum() == words and sorted(set(full_labels[:, 2])) == [IGNORE_INDEX, 0, 3]
+    assert (partial_labels[:, 1:] == IGNORE_INDEX).all()  # SOURCE, STANCE, UNCERTAINTY unsupervised
+    assert (partial_labels[:, 0] == full_labels[:, 0]).all()  # ACTOR labels unchanged
+
+
+def test_collator_pads_ids_masks_and_label_grids(tiny_tokenizer):
+    layout = HeadLayout.default()
+    rows = featurize(batch(None), tiny_tokenizer, layout, 64, 16, None)
+    short = {"input_ids": rows["input_ids"][0][:5], "labels": rows["labels"][0][:5]}
+    out = WindowCollator(tiny_tokenizer.pad_token_id)([{"input_ids": rows["input_ids"][0], "labels": rows["labels"][0]}, short])
+    n = len(rows["input_ids"][0])
+    assert out["input_ids"].shape == (2, n) and out["labels"].shape == (2, n, 4)
+    assert out["attention_mask"][1].sum() == 5 and (out["labels"][1, 5:] == IGNORE_INDEX).all()
+    assert (out["input_ids"][1, 5:] == tiny_tokenizer.pad_token_id).all()
