@@ -1,0 +1,109 @@
+"""Recipe search on the gold dev split: rules vs gold-only vs silver-then-gold vs gold + ANERcorp
+ACTOR data. Runs each recipe with `isnad train` (skipping finished runs), then writes
+docs/recipes.json (with a markdown table for the model card) and prints the table.
+The default config is the recipe with the best dev micro overlap F1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from isnad.data import read_records, write_records
+from isnad.evaluation import evaluate_predictions
+from isnad.labels import FAMILIES
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = ROOT / "runs" / "recipes"
+
+
+def subset(source: Path, target: Path, count: int) -> Path:
+    """The first `count` records of a file (a fixed, reproducible subset)."""
+    if not target.is_file():
+        write_records(read_records(source)[:count], target)
+    return target
+
+
+def recipes(silver_count: int, anercorp_count: int) -> dict[str, list[list[str]]]:
+    """Each recipe is a list of stages; a stage is a list of config overrides for configs/default.yaml."""
+    data = RUNS / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    silver = subset(ROOT / "data" / "silver" / "silver.jsonl", data / f"silver-{silver_count}.jsonl", silver_count)
+    anercorp = subset(ROOT / "data" / "anercorp" / "train.jsonl", data / f"anercorp-{anercorp_count}.jsonl", anercorp_count)
+    return {
+        "gold, lr 2e-4": [[f"output_dir={ROOT / 'runs' / 'probe-lr2e-4'}"]],
+        "gold, lr 1e-4": [[f"output_dir={RUNS / 'gold-lr1e-4'}", "learning_rate=1e-4"]],
+        f"gold + ANERcorp ACTOR ({anercorp_count} sentences)": [[f"output_dir={RUNS / 'gold-anercorp'}", f"partial_files={{{anercorp}: [ACTOR]}}"]],
+        f"silver ({silver_count} paragraphs, 1 epoch) then gold": [
+            [f"output_dir={RUNS / 'silver-stage'}", f"train_files=[{silver}]", "epochs=1", "save_strategy=no", "test_file=null"],
+            [f"output_dir={RUNS / 'silver-then-gold'}", f"model_name_or_path={RUNS / 'silver-stage'}"],
+        ],
+    }
+
+
+def run_stage(overrides: list[str]) -> Path:
+    output = Path(next(o for o in overrides if o.startswith("output_dir=")).split("=", 1)[1])
+    if (output / "isnad_training.json").is_file():
+        print(f"-- {output}: done already, reused")
+        return output
+    command = [sys.executable, "-m", "isnad.cli", "train", "--config", str(ROOT / "configs" / "default.yaml")]
+    for override in overrides:
+        command += ["--set", override]
+    print("--", " ".join(command[3:]), flush=True)
+    subprocess.run(command, check=True)
+    return output
+
+
+def row(name: str, dev: dict, test: dict | None) -> dict:
+    return {
+        "recipe": name,
+        "dev": {f.name: dev["overlap"][f.name]["all"]["f1"] for f in FAMILIES} | {"micro": dev["overlap"]["micro"]["f1"], "micro_strict": dev["strict"]["micro"]["f1"]},
+        "test": None if test is None else {f.name: test["overlap"][f.name]["all"]["f1"] for f in FAMILIES} | {"micro": test["overlap"]["micro"]["f1"], "micro_strict": test["strict"]["micro"]["f1"]},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--silver", type=int, default=3000)
+    parser.add_argument("--anercorp", type=int, default=1500)
+    parser.add_argument("--only", nargs="*", help="run only these recipe names")
+    args = parser.parse_args()
+    from isnad.rules import RuleTagger
+    from isnad.spans import Span
+
+    rules = RuleTagger()
+    as_spans = lambda texts: [[Span(s["start"], s["end"], s["label"], s["type"]) for s in doc] for doc in rules.predict(texts)]
+    gold = ROOT / "data" / "gold"
+    rows = [row("rules (isnad.rules)", evaluate_predictions(read_records(gold / "dev.jsonl"), as_spans),
+                evaluate_predictions(read_records(gold / "test.jsonl"), as_spans))]
+    for name, stages in recipes(args.silver, args.anercorp).items():
+        if args.only and name not in args.only:
+            continue
+        output = None
+        for stage in stages:
+            output = run_stage(stage)
+        dev = json.loads((output / "eval_dev.json").read_text())
+        test = json.loads((output / "eval_test.json").read_text())
+        info = json.loads((output / "isnad_training.json").read_text())
+        rows.append(row(name, dev, test) | {"train_seconds": info["train_seconds"], "output_dir": str(output.relative_to(ROOT))})
+    best = max(rows[1:], key=lambda r: r["dev"]["micro"]) if len(rows) > 1 else None
+    header = "| recipe | dev ACTOR | dev SOURCE | dev STANCE | dev UNCERTAINTY | dev micro | test micro (overlap / strict) |"
+    lines = [header, "|---|" + "---:|" * 6]
+    for r in rows:
+        mark = " **(default)**" if r is best else ""
+        d, t = r["dev"], r["test"]
+        lines.append(f"| {r['recipe']}{mark} | {d['ACTOR']:.3f} | {d['SOURCE']:.3f} | {d['STANCE']:.3f} | {d['UNCERTAINTY']:.3f} | "
+                     f"{d['micro']:.3f} | {t['micro']:.3f} / {t['micro_strict']:.3f} |")
+    lines += ["", "Overlap F1 per family on the gold dev split (the choice is made on dev; test shown for reference). "
+              "Produced by `python scripts/recipe_search.py`."]
+    print("\n".join(lines))
+    out = ROOT / "docs" / "recipes.json"
+    out.write_text(json.dumps({"rows": rows, "best": best["recipe"] if best else None, "markdown": lines}, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
