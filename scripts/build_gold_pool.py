@@ -25,16 +25,11 @@ Run from the repository root:  python scripts/build_gold_pool.py [--seed 13] [--
 from __future__ import annotations
 
 import argparse
-import json
 import random
-import re
 import sys
-import tarfile
-import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import regex
 
@@ -43,13 +38,9 @@ sys.path.insert(0, str(REPO))
 
 from isnad.data import read_records, validate_file, write_records  # noqa: E402
 from isnad.spans import Record  # noqa: E402
+from isnad.training import corpora  # noqa: E402
+from isnad.training.corpora import CORPORA, LICENSES  # noqa: E402
 
-CORPORA = ("unifiedfc", "saudinewsnet", "antcorpus")
-LICENSES = {
-    "unifiedfc": "research-only (Baly et al. 2018; no license stated)",
-    "saudinewsnet": "CC BY-NC-SA 4.0",
-    "antcorpus": "Apache-2.0",
-}
 TOTAL = 960
 RANDOM_FRACTION = 1 / 3
 MAX_PER_DOC = 2
@@ -57,16 +48,6 @@ MIN_PER_QUOTA = 35
 TEST_SIZE, DEV_SIZE = 240, 125
 AGREEMENT_SIZE = 60
 BATCH_SIZE = 80
-MIN_WORDS, MAX_WORDS = 20, 130
-MIN_ARABIC_LETTER_SHARE = 0.7
-
-# Characters that some tools treat as line breaks: a paragraph holding one could not survive every
-# reader of the markup format unchanged, so such paragraphs are skipped (never edited).
-LINE_BREAK_LIKE = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-# A news paragraph ends a sentence; lines that do not are mostly scraped page furniture (copyright
-# notes, tag lists, truncated teasers), so they are skipped.
-SENTENCE_END = re.compile(r"[.!?؟…:][\"”»')\]]*$")
 DIACRITICS = regex.compile("[\u064b-\u065f\u0670\u0640]")
 WORD_CHAR = r"\p{L}\p{M}\p{N}"
 
@@ -115,107 +96,20 @@ CUE_LITERALS: dict[str, str] = {cue: cue_literal(cue) for _, cue, _ in CUE_PATTE
 
 
 @dataclass
-class Paragraph:
-    corpus: str
-    doc_id: str
-    index: int
-    text: str
-    origin: str
+class Paragraph(corpora.Paragraph):
+    """A corpus paragraph with the cue words found in it (selection only)."""
+
     cues: frozenset[str] = field(default_factory=frozenset)
-
-    @property
-    def id(self) -> str:
-        return f"{self.corpus}/{self.doc_id}/p{self.index}"
-
-
-def keep(text: str) -> bool:
-    """The paragraph filter of the brief: length, Arabic share, and nothing that clashes with markup."""
-    if not MIN_WORDS <= len(text.split()) <= MAX_WORDS:
-        return False
-    if "[[" in text or "]]" in text or "|" in text or LINE_BREAK_LIKE.search(text):
-        return False
-    if any(line.startswith("### ") for line in text.split("\n")):
-        return False
-    if not SENTENCE_END.search(text):
-        return False
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(1 for c in letters if ARABIC_LETTER.match(c)) / len(letters) >= MIN_ARABIC_LETTER_SHARE
-
-
-def split_document(corpus: str, doc_id: str, body: str, origin: str) -> Iterator[Paragraph]:
-    for index, line in enumerate(body.split("\n")):
-        text = line.strip()
-        if text and keep(text):
-            yield Paragraph(corpus, doc_id, index, text, origin)
-
-
-def read_unifiedfc(root: Path) -> Iterator[tuple[str, str, str, str]]:
-    for path in sorted((root / "dataset").glob("*.json")):
-        claim = json.loads(path.read_text(encoding="utf-8"))
-        urls = claim.get("url") or []
-        for i, article in enumerate(claim["article"]):
-            origin = urls[i] if i < len(urls) and urls[i] else f"dataset/{path.name}#article[{i}]"
-            yield "unifiedfc", f"{path.stem}-{i}", article, origin
-
-
-def read_saudinewsnet(root: Path) -> Iterator[tuple[str, str, str, str]]:
-    for path in sorted(root.glob("*.zip")):
-        with zipfile.ZipFile(path) as archive:
-            for name in sorted(archive.namelist()):
-                for i, article in enumerate(json.loads(archive.read(name).decode("utf-8"))):
-                    origin = article.get("url") or f"{path.name}/{name}[{i}]"
-                    yield "saudinewsnet", f"{path.stem}-{i}", article.get("content") or "", origin
-
-
-ANT_FIELD = re.compile(r"<(URL|TEXT)>(.*?)</\1>", re.S)
-
-
-def read_antcorpus(root: Path) -> Iterator[tuple[str, str, str, str]]:
-    # read in archive order (seeking backwards in a .tar.gz is very slow), then sort by name
-    files: dict[str, str] = {}
-    with tarfile.open(root / "antcorpus_v1.1.tar.gz") as archive:
-        for member in archive:
-            if member.isfile() and member.name.endswith(".txt"):
-                handle = archive.extractfile(member)
-                assert handle is not None
-                files[member.name] = handle.read().decode("utf-8")
-    for name in sorted(files):
-        fields = dict(ANT_FIELD.findall(files[name]))
-        if "TEXT" not in fields:
-            continue
-        origin = fields.get("URL", "").strip() or name
-        yield "antcorpus", Path(name).stem, fields["TEXT"], origin
 
 
 def extract(shared: Path) -> tuple[list[Paragraph], Counter[str]]:
     """All kept paragraphs, deduplicated (exact article texts, then exact paragraph texts), first wins."""
-    readers = (
-        read_unifiedfc(shared / "unifiedfc_baly2018"),
-        read_saudinewsnet(shared / "saudinewsnet"),
-        read_antcorpus(shared / "antcorpus"),
-    )
-    seen_docs: set[str] = set()
-    seen_texts: set[str] = set()
     stats: Counter[str] = Counter()
     out: list[Paragraph] = []
-    for reader in readers:
-        for corpus, doc_id, body, origin in reader:
-            stats[f"{corpus} docs"] += 1
-            if body.strip() in seen_docs:
-                stats[f"{corpus} duplicate docs"] += 1
-                continue
-            seen_docs.add(body.strip())
-            for paragraph in split_document(corpus, doc_id, body, origin):
-                if paragraph.text in seen_texts:
-                    stats[f"{corpus} duplicate paragraphs"] += 1
-                    continue
-                seen_texts.add(paragraph.text)
-                norm = normalise(paragraph.text)
-                paragraph.cues = frozenset(
-                    cue for _, cue, pattern in CUE_PATTERNS if CUE_LITERALS[cue] in norm and pattern.search(norm)
-                )
-                out.append(paragraph)
-                stats[f"{corpus} candidates"] += 1
+    for found in corpora.iter_paragraphs(shared, stats=stats):
+        norm = normalise(found.text)
+        cues = frozenset(cue for _, cue, pattern in CUE_PATTERNS if CUE_LITERALS[cue] in norm and pattern.search(norm))
+        out.append(Paragraph(found.corpus, found.doc_id, found.index, found.text, found.origin, cues))
     return out, stats
 
 

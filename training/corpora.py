@@ -18,6 +18,7 @@ import re
 import regex
 import tarfile
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -127,17 +128,23 @@ def iter_documents(shared: Path, corpora: tuple[str, ...] = CORPORA) -> Iterator
         yield from reader(Path(shared) / folder)
 
 
-def iter_paragraphs(shared: Path, corpora: tuple[str, ...] = CORPORA) -> Iterator[Paragraph]:
+def iter_paragraphs(shared: Path, corpora: tuple[str, ...] = CORPORA, stats: Counter | None = None) -> Iterator[Paragraph]:
     """Kept paragraphs of all documents, deduplicated like the gold pool: exact article texts, then
-    exact paragraph texts, first occurrence wins (corpora in the given order)."""
+    exact paragraph texts, first occurrence wins (corpora in the given order). `stats` counts
+    documents, duplicates and candidates per corpus when given."""
+    stats = Counter() if stats is None else stats
     seen_docs: set[str] = set()
     seen_texts: set[str] = set()
     for corpus, doc_id, body, origin in iter_documents(shared, corpora):
+        stats[f"{corpus} docs"] += 1
         if body.strip() in seen_docs:
+            stats[f"{corpus} duplicate docs"] += 1
             continue
         seen_docs.add(body.strip())
         for paragraph in split_document(corpus, doc_id, body, origin):
             if paragraph.text in seen_texts:
+                stats[f"{corpus} duplicate paragraphs"] += 1
                 continue
             seen_texts.add(paragraph.text)
+            stats[f"{corpus} candidates"] += 1
             yield paragraph

@@ -71,12 +71,14 @@ def train(config: TrainConfig, resume: bool = False) -> dict:
     layout = HeadLayout.default()
     tokenizer = AutoTokenizer.from_pretrained(config.model_name_or_path, trust_remote_code=False)
     model = init_model(config.model_name_or_path, layout, config.max_length, config.normalizer)
-    args = (tokenizer, layout, config.max_length, config.stride, config.normalizer)
-    columns = ["id", "text", "spans", "families"]
-    train_set = train_raw.map(featurize, batched=True, remove_columns=columns, fn_kwargs=dict(zip(("tokenizer", "layout", "max_length", "stride", "normalizer"), args))).remove_columns("record_id")
-    dev_set = None
-    if dev_raw is not None:
-        dev_set = dev_raw.map(featurize, batched=True, remove_columns=columns, fn_kwargs=dict(zip(("tokenizer", "layout", "max_length", "stride", "normalizer"), args))).remove_columns("record_id")
+    options = dict(tokenizer=tokenizer, layout=layout, max_length=config.max_length, stride=config.stride, normalizer=config.normalizer)
+
+    def windows(raw):
+        """Records -> model windows (one record may give several; nothing is truncated)."""
+        return raw.map(featurize, batched=True, remove_columns=["id", "text", "spans", "families"], fn_kwargs=options).remove_columns("record_id")
+
+    train_set = windows(train_raw)
+    dev_set = windows(dev_raw) if dev_raw is not None else None
 
     weights = [config.family_weights.get(b.family.name, 1.0) for b in layout.blocks] if config.family_weights else None
     training_args = TrainingArguments(
