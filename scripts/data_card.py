@@ -137,6 +137,10 @@ def main() -> None:
         "- Three outlets and periods (Saudi press 2015, Syria-war era politics, Tunisian radio 2015-2017); other dialects "
         "and regions are not covered.",
         "- Rare types stay rare even after targeted selection (see the counts above); their test scores have wide margins.",
+        "- The annotators corrected rule drafts, so spans the rules got right were easy to keep: this anchoring may favour the "
+        "rule baseline on the test split. The agreement pass was annotated from raw text, without a draft.",
+        "- 40 train paragraphs (`selection: cue:deny-supplement`, `scripts/build_gold_supplement.py`) were added after the "
+        "first pool to reach 25 STANCE:deny spans in train; they come from documents outside the pool.",
     ]
     Path(args.out).write_text("\n".join(parts) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
