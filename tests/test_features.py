@@ -34,3 +34,18 @@ def test_collator_pads_ids_masks_and_label_grids(tiny_tokenizer):
     assert out["input_ids"].shape == (2, n) and out["labels"].shape == (2, n, 4)
     assert out["attention_mask"][1].sum() == 5 and (out["labels"][1, 5:] == IGNORE_INDEX).all()
     assert (out["input_ids"][1, 5:] == tiny_tokenizer.pad_token_id).all()
+
+
+def test_o_tag_weight_shifts_the_loss_toward_span_tags():
+    import torch
+
+    from isnad.training.modeling import family_loss
+
+    layout = HeadLayout.default()
+    logits = torch.zeros(1, 2, layout.num_labels)
+    logits[0, 0, 0] = 5.0  # word 0 confidently O for ACTOR (right)
+    labels = torch.full((1, 2, 4), IGNORE_INDEX)
+    labels[0, 0, 0], labels[0, 1, 0] = 0, 1  # word 1 is B-ACTOR (missed, uniform logits)
+    plain = family_loss(logits, labels, layout).item()
+    weighted = family_loss(logits, labels, layout, o_tag_weight=0.2).item()
+    assert weighted > plain  # the missed span tag weighs more once O is down-weighted

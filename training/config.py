@@ -35,6 +35,7 @@ class TrainConfig:
     logging_steps: int = 50
     normalizer: str | None = None
     family_weights: dict[str, float] = field(default_factory=dict)
+    o_tag_weight: float = 1.0
     # Extra training files annotated for some families only, e.g. {data/anercorp/train.jsonl: [ACTOR]}.
     partial_files: dict[str, list[str]] = field(default_factory=dict)
     max_steps: int = -1

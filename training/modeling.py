@@ -28,17 +28,26 @@ def init_model(base: str | Path, layout: HeadLayout, max_length: int, normalizer
 
 
 def family_loss(
-    logits: torch.Tensor, labels: torch.Tensor, layout: HeadLayout, weights: list[float] | None = None
+    logits: torch.Tensor,
+    labels: torch.Tensor,
+    layout: HeadLayout,
+    weights: list[float] | None = None,
+    o_tag_weight: float = 1.0,
 ) -> torch.Tensor:
     """Sum over families of the cross-entropy inside each family's logit block.
 
-    labels is (batch, length, families) with IGNORE_INDEX where no word label sits.
+    labels is (batch, length, families) with IGNORE_INDEX where no word label sits. o_tag_weight < 1
+    down-weights the "O" tag against the rare span tags (class weighting inside each block).
     """
     total = logits.new_zeros(())
     for f, block in enumerate(layout.blocks):
         part = logits[..., block.start : block.stop].reshape(-1, len(block.tags))
         target = labels[..., f].reshape(-1)
         if (target != IGNORE_INDEX).any():
-            loss = F.cross_entropy(part.float(), target, ignore_index=IGNORE_INDEX)
+            tag_weights = None
+            if o_tag_weight != 1.0:
+                tag_weights = torch.ones(len(block.tags), device=part.device)
+                tag_weights[0] = o_tag_weight
+            loss = F.cross_entropy(part.float(), target, weight=tag_weights, ignore_index=IGNORE_INDEX)
             total = total + (weights[f] if weights else 1.0) * loss
     return total

@@ -114,6 +114,7 @@ def train(config: TrainConfig, resume: bool = False) -> dict:
         compute_metrics=word_level_metrics(layout),
         layout=layout,
         family_weights=weights,
+        o_tag_weight=config.o_tag_weight,
     )
     last = get_last_checkpoint(str(output_dir)) if resume and output_dir.is_dir() else None
     if resume and last is None:

@@ -12,10 +12,11 @@ from isnad.training.modeling import family_loss
 
 
 class IsnadTrainer(Trainer):
-    def __init__(self, *args, layout: HeadLayout, family_weights: list[float] | None = None, **kwargs) -> None:
+    def __init__(self, *args, layout: HeadLayout, family_weights: list[float] | None = None, o_tag_weight: float = 1.0, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.layout = layout
         self.family_weights = family_weights
+        self.o_tag_weight = o_tag_weight
 
     def evaluate(self, *args, **kwargs):
         """Evaluation must not move the training RNG, or a run resumed from a checkpoint (which
@@ -35,7 +36,7 @@ class IsnadTrainer(Trainer):
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         labels = inputs.pop("labels")
         outputs = model(**inputs)
-        loss = family_loss(outputs.logits, labels, self.layout, self.family_weights)
+        loss = family_loss(outputs.logits, labels, self.layout, self.family_weights, self.o_tag_weight)
         return (loss, outputs) if return_outputs else loss
 
 
