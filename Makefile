@@ -21,9 +21,12 @@ setup: $(STAMP)
 base: setup
 	$(PY) scripts/build_base_encoder.py --skip-timing
 
-# Main job: train the default model on the gold data, evaluate on dev and test (calibrated scores),
+# Main job: silver stage (rule-tagged paragraphs, gold documents excluded), then the default model on the
+# gold data, evaluated on dev and test (calibrated scores),
 # export ONNX fp32 + int8, write the model card, and render the test predictions as an HTML page.
 train: base
+	$(PY) scripts/make_silver.py --limit 3000 --out artifacts/silver-3000.jsonl
+	$(ISNAD) train --config configs/default-silver.yaml
 	$(ISNAD) train --config configs/default.yaml
 	$(ISNAD) export-onnx --model $(MODEL)
 	$(PY) scripts/write_model_card.py --model $(MODEL)

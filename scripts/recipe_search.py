@@ -18,6 +18,7 @@ from isnad.labels import FAMILIES
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = ROOT / "runs" / "recipes"
+BASE = ROOT / "artifacts" / "base" / "e5-small-ar"
 
 
 def subset(source: Path, target: Path, count: int) -> Path:
@@ -31,16 +32,15 @@ def recipes(silver_count: int, anercorp_count: int) -> dict[str, list[list[str]]
     """Each recipe is a list of stages; a stage is a list of config overrides for configs/default.yaml."""
     data = RUNS / "data"
     data.mkdir(parents=True, exist_ok=True)
-    silver = subset(ROOT / "data" / "silver" / "silver.jsonl", data / f"silver-{silver_count}.jsonl", silver_count)
     anercorp = subset(ROOT / "data" / "anercorp" / "train.jsonl", data / f"anercorp-{anercorp_count}.jsonl", anercorp_count)
     return {
-        "gold, lr 2e-4": [[f"output_dir={ROOT / 'runs' / 'probe-lr2e-4'}"]],
-        "gold, lr 1e-4": [[f"output_dir={RUNS / 'gold-lr1e-4'}", "learning_rate=1e-4"]],
-        f"gold + ANERcorp ACTOR ({anercorp_count} sentences)": [[f"output_dir={RUNS / 'gold-anercorp'}", f"partial_files={{{anercorp}: [ACTOR]}}"]],
-        f"silver ({silver_count} paragraphs, 1 epoch) then gold": [
-            [f"output_dir={RUNS / 'silver-stage'}", f"train_files=[{silver}]", "epochs=1", "save_strategy=no", "test_file=null"],
-            [f"output_dir={RUNS / 'silver-then-gold'}", f"model_name_or_path={RUNS / 'silver-stage'}"],
-        ],
+        "gold, lr 2e-4": [[f"output_dir={ROOT / 'runs' / 'probe-lr2e-4'}", "o_tag_weight=1.0", f"model_name_or_path={BASE}"]],
+        "gold, lr 2e-4, O weight 0.3": [[f"output_dir={RUNS / 'gold-oweight'}", f"model_name_or_path={BASE}"]],
+        f"gold + ANERcorp ACTOR ({anercorp_count} sentences), O weight 0.3": [
+            [f"output_dir={RUNS / 'gold-anercorp'}", f"model_name_or_path={BASE}", f"partial_files={{{anercorp}: [ACTOR]}}"]],
+        # The default: `make train` runs exactly these two stages (configs/default-silver.yaml, configs/default.yaml).
+        f"silver ({silver_count} paragraphs, 1 epoch) then gold, O weight 0.3": [
+            [f"output_dir={ROOT / 'artifacts' / 'isnad-default'}"]],
     }
 
 

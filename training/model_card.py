@@ -88,6 +88,20 @@ def _yaml_header(name: str, info: dict, test: dict, base_model: str) -> str:
     ])
 
 
+def _base_model(start: Path) -> tuple[str, list[str]]:
+    """Follow earlier training stages (folders with isnad_training.json) down to the base encoder."""
+    lineage, current = [str(start)], start
+    for _ in range(5):
+        info = _load(current / "isnad_training.json")
+        if info is None:
+            break
+        current = Path(info["config"]["model_name_or_path"])
+        lineage.append(str(current))
+    manifest = _load(current / "manifest.json") or {}
+    name = "intfloat/multilingual-e5-small" if manifest.get("sources") else str(current)
+    return name, lineage
+
+
 def render_model_card(model_dir: Path, gold_dir: Path, name: str, extra_sections: list[str] = ()) -> str:
     """Card text for a trained checkpoint folder (needs isnad_training.json and eval_test.json)."""
     info = _load(model_dir / "isnad_training.json")
@@ -97,8 +111,7 @@ def render_model_card(model_dir: Path, gold_dir: Path, name: str, extra_sections
     baseline = _load(gold_dir / "rule_baseline_test.json")
     agreement = _load(gold_dir / "agreement.json")
     config = info["config"]
-    base_model = _load(Path(config["model_name_or_path"]) / "isnad_base.json") or {}
-    base_name = base_model.get("original_model", config["model_name_or_path"])
+    base_name, lineage = _base_model(Path(config["model_name_or_path"]))
     calibration = info.get("calibration")
     lines = [
         _yaml_header(name, info, test, base_name),
@@ -164,7 +177,7 @@ def render_model_card(model_dir: Path, gold_dir: Path, name: str, extra_sections
         "(research-only); counts per type are in `data/README.md`. " + LICENSE_NOTE,
         "",
         "## Training procedure",
-        f"Base encoder: `{base_name}` ({config['model_name_or_path']}). Fine-tuned with the transformers `Trainer` "
+        f"Base encoder: `{base_name}` ({' -> '.join(lineage)}). Fine-tuned with the transformers `Trainer` "
         f"(per-family cross-entropy over one token-classification head): learning rate {config['learning_rate']}, "
         f"{config['epochs']} epochs, batch {config['batch_size']}, warm-up ratio {config['warmup_ratio']}, weight decay "
         f"{config['weight_decay']}, seed {config['seed']}; {info['global_step']} steps in {info['train_seconds']} s on "
