@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 from pathlib import Path
 
 from isnad.training.model_card import render_model_card
@@ -29,9 +30,13 @@ def main() -> None:
     model = Path(args.model)
     extra = section_from_json(ROOT / "docs" / "recipes.json", "Recipe search") + section_from_json(
         ROOT / "docs" / "yardstick.json", "Public yardstick: ANERcorp NER")
-    card = render_model_card(model, Path(args.gold), args.name, extra)
+    (model / "README.md").write_text(render_model_card(model, Path(args.gold), args.name, extra), encoding="utf-8")
+    plot = model / "reliability.png"
+    if plot.is_file():  # the repository's card points at a copy beside the docs
+        (ROOT / "docs").mkdir(exist_ok=True)
+        shutil.copyfile(plot, ROOT / "docs" / "reliability.png")
+    card = render_model_card(model, Path(args.gold), args.name, extra, plot="docs/reliability.png")
     Path(args.out).write_text(card, encoding="utf-8")
-    (model / "README.md").write_text(card, encoding="utf-8")
     print(f"wrote {args.out} and {model / 'README.md'}")
 
 

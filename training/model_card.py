@@ -88,21 +88,29 @@ def _yaml_header(name: str, info: dict, test: dict, base_model: str) -> str:
     ])
 
 
+def _show(path: str | Path) -> str:
+    """A path as the reader's repository sees it (relative to the working folder when inside it)."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _base_model(start: Path) -> tuple[str, list[str]]:
     """Follow earlier training stages (folders with isnad_training.json) down to the base encoder."""
-    lineage, current = [str(start)], start
+    lineage, current = [_show(start)], start
     for _ in range(5):
         info = _load(current / "isnad_training.json")
         if info is None:
             break
         current = Path(info["config"]["model_name_or_path"])
-        lineage.append(str(current))
+        lineage.append(_show(current))
     manifest = _load(current / "manifest.json") or {}
     name = "intfloat/multilingual-e5-small" if manifest.get("sources") else str(current)
     return name, lineage
 
 
-def render_model_card(model_dir: Path, gold_dir: Path, name: str, extra_sections: list[str] = ()) -> str:
+def render_model_card(model_dir: Path, gold_dir: Path, name: str, extra_sections: list[str] = (), plot: str = "reliability.png") -> str:
     """Card text for a trained checkpoint folder (needs isnad_training.json and eval_test.json)."""
     info = _load(model_dir / "isnad_training.json")
     test = _load(model_dir / "eval_test.json")
@@ -135,7 +143,7 @@ def render_model_card(model_dir: Path, gold_dir: Path, name: str, extra_sections
         "## How to use",
         "```python",
         "from isnad import Tagger",
-        f'tagger = Tagger.from_pretrained("{model_dir}")          # or a Hub id; backend="onnx", quantized=True for int8',
+        f'tagger = Tagger.from_pretrained("{_show(model_dir)}")          # or a Hub id; backend="onnx", quantized=True for int8',
         'spans = tagger.predict("وقال المتحدث باسم الوزارة إن الحكومة قد تعلن القرار")',
         'records = tagger.records("...")  # who said what, with which stance and hedges',
         "```",
@@ -165,7 +173,7 @@ def render_model_card(model_dir: Path, gold_dir: Path, name: str, extra_sections
             f"Expected calibration error of span scores against exact-match correctness on test: **{before['ece']:.3f} before, "
             f"{after['ece']:.3f} after** ({after['spans']} predicted spans, 10 bins).",
             "",
-            "![reliability](reliability.png)",
+            f"![reliability]({plot})",
             "",
         ]
     lines += list(extra_sections)
