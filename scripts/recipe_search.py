@@ -38,8 +38,12 @@ def recipes(silver_count: int, anercorp_count: int) -> dict[str, list[list[str]]
         "gold, lr 2e-4, O weight 0.3": [[f"output_dir={RUNS / 'gold-oweight'}", f"model_name_or_path={BASE}"]],
         f"gold + ANERcorp ACTOR ({anercorp_count} sentences), O weight 0.3": [
             [f"output_dir={RUNS / 'gold-anercorp'}", f"model_name_or_path={BASE}", f"partial_files={{{anercorp}: [ACTOR]}}"]],
+        f"silver ({silver_count} paragraphs, 1 epoch) then gold 10 epochs, O weight 0.3": [
+            [f"output_dir={ROOT / 'artifacts' / 'isnad-silver-stage'}", "epochs=1", f"train_files=[{ROOT / 'artifacts' / f'silver-{silver_count}.jsonl'}]",
+             f"model_name_or_path={BASE}", "o_tag_weight=0.3", "test_file=null", "save_strategy=no"],
+            [f"output_dir={RUNS / 'silver-gold-10ep'}", "epochs=10", "o_tag_weight=0.3"]],
         # The default: `make train` runs exactly these two stages (configs/default-silver.yaml, configs/default.yaml).
-        f"silver ({silver_count} paragraphs, 1 epoch) then gold, O weight 0.3": [
+        f"silver ({silver_count} paragraphs, 1 epoch) then gold 15 epochs, O weight 0.2": [
             [f"output_dir={ROOT / 'artifacts' / 'isnad-default'}"]],
     }
 
