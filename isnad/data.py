@@ -144,6 +144,15 @@ def convert(source: str | Path, target: str | Path) -> int:
     return len(records)
 
 
+def dataset_features():
+    """Explicit Arrow schema: a file whose spans are all ACTOR (type always null) must still
+    concatenate with files that have typed spans."""
+    import datasets
+
+    span = {"start": datasets.Value("int64"), "end": datasets.Value("int64"), "label": datasets.Value("string"), "type": datasets.Value("string")}
+    return datasets.Features({"id": datasets.Value("string"), "text": datasets.Value("string"), "spans": datasets.List(span)})
+
+
 def load_dataset(path: str | Path):
     """Load a validated span file as a `datasets.Dataset` with columns id, text, spans."""
     import datasets
@@ -151,4 +160,7 @@ def load_dataset(path: str | Path):
     rows = [record.to_dict() for record in read_records(path)]
     for row in rows:
         row.pop("meta", None)
-    return datasets.Dataset.from_list(rows) if rows else datasets.Dataset.from_dict({"id": [], "text": [], "spans": []})
+    features = dataset_features()
+    if not rows:
+        return datasets.Dataset.from_dict({"id": [], "text": [], "spans": []}, features=features)
+    return datasets.Dataset.from_list(rows, features=features)

@@ -49,3 +49,16 @@ def test_o_tag_weight_shifts_the_loss_toward_span_tags():
     plain = family_loss(logits, labels, layout).item()
     weighted = family_loss(logits, labels, layout, o_tag_weight=0.2).item()
     assert weighted > plain  # the missed span tag weighs more once O is down-weighted
+
+
+def test_actor_only_file_concatenates_with_typed_files(tmp_path, made_up_records):
+    """Regression: an ACTOR-only file (every type null) used to break datasets' concatenation."""
+    from isnad.data import write_records
+    from isnad.spans import Record, Span
+    from isnad.training.train import load_split
+
+    write_records(made_up_records, tmp_path / "gold.jsonl")
+    write_records([Record("n/1", "زار الرئيس خالد سعيد المدينة", [Span(4, 20, "ACTOR")])], tmp_path / "ner.jsonl")
+    dataset = load_split([str(tmp_path / "gold.jsonl")], {str(tmp_path / "ner.jsonl"): ["ACTOR"]})
+    assert len(dataset) == len(made_up_records) + 1
+    assert dataset[-1]["families"] == ["ACTOR"] and dataset[0]["families"] == ["ACTOR", "SOURCE", "STANCE", "UNCERTAINTY"]
