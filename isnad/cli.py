@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Callable
 
 from isnad.spans import IsnadDataError
 

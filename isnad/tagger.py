@@ -9,7 +9,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from isnad.alignment import EncodedText, Window, build_windows, decode_words, encode_text, merge_window_logits
-from isnad.backends import Backend, OnnxBackend, TorchBackend, resolve_model_dir
+from isnad.backends import Backend, OnnxBackend, TorchBackend, read_provenance, resolve_model_dir
 from isnad.layout import HeadLayout
 from isnad.normalize import get_normalizer
 from isnad.spans import IsnadDataError, Span
@@ -57,6 +57,8 @@ class Tagger:
         # Per-family temperatures fitted on dev make span scores calibrated probabilities.
         self.temperatures: dict[str, float] = dict(settings.get("temperatures") or {})
         self.source = source
+        # For an ONNX model: which checkpoint it was exported from (isnad_onnx.json), else {}.
+        self.provenance: dict = {}
 
     @classmethod
     def from_pretrained(
@@ -91,7 +93,10 @@ class Tagger:
         if backend == "torch":
             runtime = TorchBackend.load(model_dir, device=device, allow_pickle=allow_pickle)
         tokenizer = AutoTokenizer.from_pretrained(config_dir, trust_remote_code=False)
-        return cls(runtime, tokenizer, config, source=str(name_or_path), **kwargs)
+        tagger = cls(runtime, tokenizer, config, source=str(name_or_path), **kwargs)
+        if backend == "onnx":
+            tagger.provenance = read_provenance(onnx_path)
+        return tagger
 
     # ---- prediction ----------------------------------------------------------------------------
 

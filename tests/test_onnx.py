@@ -49,6 +49,8 @@ def test_provenance_names_the_source_checkpoint(trained_checkpoint, exported):
     assert provenance["source_checkpoint"] == str(trained_checkpoint.resolve())
     assert set(provenance["files"]) == {"fp32", "int8"} and provenance["opset"] == 17
     assert "model.safetensors" in provenance["source_weights_sha256"]
+    loaded = Tagger.from_pretrained(paths["fp32"].parent, backend="onnx", quantized=True)
+    assert loaded.provenance["source_checkpoint"] == str(trained_checkpoint.resolve())
 
 
 def test_default_export_lives_in_the_checkpoint(trained_checkpoint, tmp_path):

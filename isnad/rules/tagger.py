@@ -59,7 +59,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, overload
 
-from isnad.rules.lexicon import Cue, Lexicon, load_lexicon, normalize
+from isnad.rules.lexicon import Lexicon, load_lexicon, normalize
 from isnad.words import iter_words
 
 RULE_SCORES = {
