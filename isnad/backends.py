@@ -4,7 +4,6 @@ post-processing (windows, batching, decoding) is the same code for both."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Protocol
 
@@ -23,7 +22,7 @@ class Backend(Protocol):
         """(batch, length) int64 arrays -> (batch, length, num_labels) float32 logits."""
 
 
-def resolve_model_dir(name_or_path: str, filename: str | None = None, **hub_kwargs) -> Path:
+def resolve_model_dir(name_or_path: str) -> Path:
     """A local folder as is; a Hub id through the Hub cache (works offline when cached)."""
     path = Path(name_or_path)
     if path.is_dir():
@@ -33,10 +32,10 @@ def resolve_model_dir(name_or_path: str, filename: str | None = None, **hub_kwar
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import HFValidationError
 
-    looks_like_path = name_or_path.startswith((".", "/", "~")) or os.sep in name_or_path.strip("/").split("/", 1)[-1]
+    # A Hub id is "org/name"; anything with more parts or a path prefix was meant as a folder.
+    looks_like_path = name_or_path.startswith((".", "/", "~")) or name_or_path.count("/") > 1
     try:
-        patterns = None if filename is None else [filename, f"{ONNX_DIRNAME}/*", "*.json", "*.txt", "*.model"]
-        return Path(snapshot_download(name_or_path, allow_patterns=patterns, **hub_kwargs))
+        return Path(snapshot_download(name_or_path))
     except HFValidationError:
         raise IsnadDataError(f"model folder {name_or_path!r} not found (no such folder, and not a Hub id)") from None
     except Exception as error:  # network, missing repo, offline cache miss: all mean "not found"
