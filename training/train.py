@@ -143,7 +143,18 @@ def train(config: TrainConfig, resume: bool = False) -> dict:
             info["calibration"] = calibrate(tagger, model, output_dir, dev_records, test_records or dev_records)
         info["eval"] = evaluate_splits(tagger, output_dir, dev_records, test_records)
         (output_dir / TRAINING_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+    _close_process_group()
     return info
+
+
+def _close_process_group() -> None:
+    """Under torchrun, other ranks wait here while rank 0 evaluates, then the gloo group is torn down:
+    a rank that exits with the group alive aborts ("terminate called without an active exception")."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
 
 
 def _tagger(model, tokenizer):
