@@ -74,9 +74,15 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, tiny_encode
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert not (tmp_path / "killed" / "model.safetensors").exists()  # it really died mid-run
+    # A kill during a save leaves a half-written folder (seen in CI); make one for sure.
+    steps = [int(p.name.split("-")[1]) for p in (tmp_path / "killed").glob("checkpoint-*")]
+    half_written = tmp_path / "killed" / f"checkpoint-{max(steps) + 4}"
+    half_written.mkdir(exist_ok=True)
+    (half_written / "trainer_state.json").unlink(missing_ok=True)
 
     resumed = run_cli("train", "--config", str(killed), "--resume")
     assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert f"skipping incomplete checkpoint {half_written}" in resumed.stderr
     info = json.loads((tmp_path / "killed" / "isnad_training.json").read_text())
     reference = json.loads((tmp_path / "straight" / "isnad_training.json").read_text())
     assert info["resumed_from"] and info["global_step"] == reference["global_step"] == 24

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from isnad.data import read_records
 from isnad.layout import HeadLayout
+from isnad.training.checkpoints import last_complete_checkpoint
 from isnad.training.config import TrainConfig, load_config
 
 TRAINING_INFO = "isnad_training.json"
@@ -54,7 +55,6 @@ def load_split(paths: list[str], partial: dict[str, list[str]] | None = None):
 def train(config: TrainConfig, resume: bool = False) -> dict:
     import torch
     from transformers import AutoTokenizer, TrainingArguments, set_seed
-    from transformers.trainer_utils import get_last_checkpoint
 
     from isnad.training.features import WindowCollator, featurize
     from isnad.training.modeling import init_model
@@ -116,9 +116,14 @@ def train(config: TrainConfig, resume: bool = False) -> dict:
         family_weights=weights,
         o_tag_weight=config.o_tag_weight,
     )
-    last = get_last_checkpoint(str(output_dir)) if resume and output_dir.is_dir() else None
-    if resume and last is None:
-        print(f"isnad train: no checkpoint in {output_dir}; starting from scratch", file=sys.stderr)
+    last = None
+    if resume:
+        checkpoint, skipped = last_complete_checkpoint(output_dir)
+        for folder, reason in skipped:
+            print(f"isnad train: skipping incomplete checkpoint {folder}: {reason}", file=sys.stderr)
+        last = str(checkpoint) if checkpoint else None
+        if last is None:
+            print(f"isnad train: no complete checkpoint in {output_dir}; starting from scratch", file=sys.stderr)
     started = time.time()
     result = trainer.train(resume_from_checkpoint=last)
     elapsed = time.time() - started
