@@ -54,8 +54,11 @@ def test_batch_budget_does_not_change_results(trained_checkpoint):
     texts = [SENTENCE * k for k in (1, 3, 7, 2)]
     small = Tagger.from_pretrained(trained_checkpoint, batch_tokens=48).predict(texts)
     large = Tagger.from_pretrained(trained_checkpoint, batch_tokens=100_000).predict(texts)
-    strip = lambda docs: [[(s["start"], s["end"], s["label"], s["type"], round(s["score"], 5)) for s in d] for d in docs]
+    strip = lambda docs: [[(s["start"], s["end"], s["label"], s["type"]) for s in d] for d in docs]
     assert strip(small) == strip(large)
+    # Padding changes float summation order, so scores agree closely, not bit for bit.
+    scores = lambda docs: [s["score"] for d in docs for s in d]
+    assert max(abs(a - b) for a, b in zip(scores(small), scores(large))) < 1e-4
 
 
 @pytest.mark.parametrize("bad, message", [(None, "got NoneType"), (b"abc", "got bytes"), (["ok", 3], "item 1 is int"), (5, "got int")])
