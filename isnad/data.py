@@ -6,9 +6,11 @@ Every problem is reported with its file, line and field; nothing is dropped sile
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from isnad.labels import FAMILY_BY_NAME, Family
 from isnad.markup import markup_to_records, records_to_markup
 from isnad.spans import IsnadDataError, Record, Span, span_problems
 
@@ -68,7 +70,7 @@ def iter_jsonl_objects(path: str | Path) -> Iterator[tuple[int, Any]]:
             raise IsnadDataError(f"invalid JSON ({error.msg} at column {error.colno})", path=str(path), line=number) from None
 
 
-def validate_records(records: Iterable[tuple[int, Record]], path: str) -> list[IsnadDataError]:
+def validate_records(records: Iterable[tuple[int, Record]], path: str, families: Mapping[str, Family] = FAMILY_BY_NAME) -> list[IsnadDataError]:
     """All contract violations in (line, record) pairs: span rules and duplicate ids."""
     errors = []
     seen: dict[str, int] = {}
@@ -76,7 +78,7 @@ def validate_records(records: Iterable[tuple[int, Record]], path: str) -> list[I
         if record.id in seen:
             errors.append(IsnadDataError(f"duplicate id {record.id!r} (first on line {seen[record.id]})", path=path, line=line))
         seen.setdefault(record.id, line)
-        for problem in span_problems(record.text, record.spans):
+        for problem in span_problems(record.text, record.spans, families):
             errors.append(IsnadDataError(f"record {record.id!r}: {problem}", path=path, line=line))
     return errors
 
@@ -99,8 +101,9 @@ def _collect_markup(path: Path) -> list[tuple[int, Record]]:
     return list(zip(lines, markup_to_records(content, str(path))))
 
 
-def validate_file(path: str | Path) -> list[IsnadDataError]:
-    """Every problem in a span JSONL or markup file; an empty list means the file is valid."""
+def validate_file(path: str | Path, families: Mapping[str, Family] = FAMILY_BY_NAME) -> list[IsnadDataError]:
+    """Every problem in a span JSONL or markup file; an empty list means the file is valid.
+    `families` is the label schema (Isnad v1 unless a config sets `label_schema`)."""
     path = Path(path)
     try:
         if path.suffix in MARKUP_SUFFIXES:
@@ -109,12 +112,12 @@ def validate_file(path: str | Path) -> list[IsnadDataError]:
             records, errors = _collect_jsonl(path)
     except IsnadDataError as error:
         return [error]
-    return errors + validate_records(records, str(path))
+    return errors + validate_records(records, str(path), families)
 
 
-def read_records(path: str | Path) -> list[Record]:
+def read_records(path: str | Path, families: Mapping[str, Family] = FAMILY_BY_NAME) -> list[Record]:
     """Read a span JSONL or markup file, raising the first contract violation with file and line."""
-    errors = validate_file(path)
+    errors = validate_file(path, families)
     if errors:
         more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
         raise IsnadDataError(f"{errors[0]}{more}")
@@ -153,11 +156,11 @@ def dataset_features():
     return datasets.Features({"id": datasets.Value("string"), "text": datasets.Value("string"), "spans": datasets.List(span)})
 
 
-def load_dataset(path: str | Path):
+def load_dataset(path: str | Path, families: Mapping[str, Family] = FAMILY_BY_NAME):
     """Load a validated span file as a `datasets.Dataset` with columns id, text, spans."""
     import datasets
 
-    rows = [record.to_dict() for record in read_records(path)]
+    rows = [record.to_dict() for record in read_records(path, families)]
     for row in rows:
         row.pop("meta", None)
     features = dataset_features()

@@ -8,7 +8,7 @@ import json
 from collections import defaultdict
 from typing import Iterable, Sequence
 
-from isnad.labels import FAMILIES
+from isnad.labels import FAMILIES, Family
 from isnad.spans import Span
 
 MODES = ("strict", "overlap")
@@ -29,7 +29,7 @@ def _matches(a: Span, b: Span, mode: str) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def score_spans(gold: Sequence[Sequence[Span]], predicted: Sequence[Sequence[Span]]) -> dict:
+def score_spans(gold: Sequence[Sequence[Span]], predicted: Sequence[Sequence[Span]], families: Sequence[Family] = FAMILIES) -> dict:
     """{mode: {"micro": prf, family: {"all": prf, type: prf}}} over paired documents."""
     if len(gold) != len(predicted):
         raise ValueError(f"{len(gold)} gold documents but {len(predicted)} predicted")
@@ -49,7 +49,7 @@ def score_spans(gold: Sequence[Sequence[Span]], predicted: Sequence[Sequence[Spa
     for mode in MODES:
         table = counts[mode]
         section: dict = {}
-        for family in FAMILIES:
+        for family in families:
             kinds = family.types if family.typed else (None,)
             fam = {k: [table[(family.name, k)][i] for i in range(4)] for k in kinds}
             totals = [sum(v[i] for v in fam.values()) for i in range(4)]
@@ -74,10 +74,12 @@ def format_table(report: dict) -> str:
             f"{strict['f1']:>7.3f}  {overlap['precision']:>9.3f}{overlap['recall']:>7.3f}{overlap['f1']:>7.3f}"
         )
 
-    for family in FAMILIES:
-        strict, overlap = report["strict"][family.name], report["overlap"][family.name]
-        lines.append(row(family.name, strict["all"], overlap["all"]))
-        for kind in family.types:
+    for name, strict in report["strict"].items():  # families in schema order, then micro
+        if name == "micro":
+            continue
+        overlap = report["overlap"][name]
+        lines.append(row(name, strict["all"], overlap["all"]))
+        for kind in (k for k in strict if k != "all"):
             lines.append(row(f"  {kind}", strict[kind], overlap[kind]))
     lines.append(row("micro (all spans)", report["strict"]["micro"], report["overlap"]["micro"]))
     return "\n".join(lines)
@@ -88,8 +90,8 @@ def write_report(report: dict, path: str, extra: dict | None = None) -> None:
         json.dump({**(extra or {}), **report}, handle, ensure_ascii=False, indent=2)
 
 
-def evaluate_predictions(gold_records: Iterable, predict) -> dict:
+def evaluate_predictions(gold_records: Iterable, predict, families: Sequence[Family] = FAMILIES) -> dict:
     """Score a predict(texts) -> list[list[Span]] function on records with gold spans."""
     records = list(gold_records)
     predicted = predict([r.text for r in records])
-    return score_spans([r.spans for r in records], predicted)
+    return score_spans([r.spans for r in records], predicted, families)

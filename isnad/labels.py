@@ -5,6 +5,7 @@ Everything else (validation, BIO layers, the model head layout, metrics) derives
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 SCHEMA_VERSION = "1"
@@ -53,11 +54,31 @@ def model_labels(families: tuple[Family, ...] = FAMILIES) -> list[str]:
     return [f"{family.name}{LABEL_SEPARATOR}{tag}" for family in families for tag in family.tags()]
 
 
-def check_label(label: object, type_: object) -> str | None:
+def schema_from_mapping(mapping: Mapping[str, list[str] | None]) -> tuple[Family, ...]:
+    """Families of another label schema (e.g. {"NER": ["PERS", "ORG", "LOC", "MISC"]}), so the same
+    pipeline can train a public benchmark; an empty or None type list makes an untyped family."""
+    if not isinstance(mapping, Mapping) or not mapping:
+        raise ValueError(f"a label schema maps family names to type lists, got {mapping!r}")
+    families = []
+    for name, types in mapping.items():
+        types = list(types or [])
+        if not isinstance(name, str) or not name or LABEL_SEPARATOR in name or "-" in name:
+            raise ValueError(f"family name {name!r} must be a non-empty string without ':' or '-'")
+        if any(not isinstance(t, str) or not t for t in types) or len(set(types)) != len(types):
+            raise ValueError(f"family {name}: types must be distinct non-empty strings, got {types!r}")
+        families.append(Family(name, tuple(types)))
+    return tuple(families)
+
+
+def schema_to_mapping(families: tuple[Family, ...]) -> dict[str, list[str]]:
+    return {family.name: list(family.types) for family in families}
+
+
+def check_label(label: object, type_: object, families: Mapping[str, Family] = FAMILY_BY_NAME) -> str | None:
     """Return None when (label, type) is valid under the schema, else a human-readable reason."""
-    if label not in FAMILY_BY_NAME:
-        return f"unknown label {label!r} (expected one of {', '.join(LABELS)})"
-    family = FAMILY_BY_NAME[label]  # type: ignore[index]
+    if label not in families:
+        return f"unknown label {label!r} (expected one of {', '.join(families)})"
+    family = families[label]  # type: ignore[index]
     if not family.typed:
         if type_ is not None:
             return f"label {label} takes no type, got {type_!r}"

@@ -3,7 +3,8 @@
 The head's labels are "FAMILY:TAG" (see labels.model_labels), grouped in one contiguous block per
 family. Each block is a separate BIO classification: softmax and cross-entropy run inside a block,
 so a word can be B-SOURCE and B-ACTOR at once. The layout is derived from config.id2label alone,
-which keeps checkpoints loadable with plain AutoModelForTokenClassification.
+which keeps checkpoints loadable with plain AutoModelForTokenClassification. A model trained on
+another label schema (e.g. the ANERcorp NER yardstick) records its families in config.isnad["families"].
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from isnad.labels import FAMILY_BY_NAME, LABEL_SEPARATOR, Family, model_labels
+from collections.abc import Mapping
+
+from isnad.labels import FAMILIES, FAMILY_BY_NAME, LABEL_SEPARATOR, Family, model_labels, schema_from_mapping
 from isnad.spans import IsnadDataError
 
 
@@ -35,13 +38,26 @@ class HeadLayout:
     def num_labels(self) -> int:
         return self.blocks[-1].stop
 
+    @property
+    def families(self) -> tuple[Family, ...]:
+        return tuple(block.family for block in self.blocks)
+
+    @property
+    def is_isnad_schema(self) -> bool:
+        return self.families == FAMILIES
+
     @classmethod
     def default(cls) -> "HeadLayout":
         return cls.from_labels(model_labels())
 
     @classmethod
-    def from_labels(cls, labels: list[str]) -> "HeadLayout":
+    def from_families(cls, families: tuple[Family, ...]) -> "HeadLayout":
+        return cls.from_labels(model_labels(families), {family.name: family for family in families})
+
+    @classmethod
+    def from_labels(cls, labels: list[str], families: Mapping[str, Family] | None = None) -> "HeadLayout":
         """Parse ordered head labels; raise a clear error when they are not an Isnad head."""
+        families = FAMILY_BY_NAME if families is None else families
         blocks: list[Block] = []
         current: list[str] = []
         current_family: str | None = None
@@ -49,14 +65,14 @@ class HeadLayout:
         for index, label in enumerate(labels + [None]):  # type: ignore[operator]
             family_name = label.split(LABEL_SEPARATOR, 1)[0] if label else None
             if family_name != current_family and current_family is not None:
-                blocks.append(_make_block(current_family, start, current))
+                blocks.append(_make_block(families[current_family], start, current))
                 current, start = [], index
             if label is None:
                 break
-            if LABEL_SEPARATOR not in label or family_name not in FAMILY_BY_NAME:
+            if LABEL_SEPARATOR not in label or family_name not in families:
                 raise IsnadDataError(
                     f"label {label!r} is not an Isnad head label 'FAMILY:TAG' with FAMILY in "
-                    f"{', '.join(FAMILY_BY_NAME)}; is this an Isnad checkpoint?"
+                    f"{', '.join(families)}; is this an Isnad checkpoint?"
                 )
             current_family = family_name
             current.append(label.split(LABEL_SEPARATOR, 1)[1])
@@ -76,7 +92,8 @@ class HeadLayout:
                 "config.json carries no Isnad labels (id2label is missing or generic LABEL_0...); "
                 "train with `isnad train` or pass a checkpoint made by it"
             )
-        return cls.from_labels(labels)
+        schema = (getattr(config, "isnad", None) or {}).get("families")
+        return cls.from_labels(labels, {f.name: f for f in schema_from_mapping(schema)} if schema else None)
 
     def labels(self) -> list[str]:
         return [f"{b.family.name}{LABEL_SEPARATOR}{tag}" for b in self.blocks for tag in b.tags]
@@ -93,12 +110,11 @@ class HeadLayout:
         return out
 
 
-def _make_block(family_name: str, start: int, tags: list[str]) -> Block:
-    family = FAMILY_BY_NAME[family_name]
+def _make_block(family: Family, start: int, tags: list[str]) -> Block:
     expected = family.tags()
     if tags != expected:
         raise IsnadDataError(
-            f"{family_name} block has tags {tags}, expected {expected} (schema v1); "
+            f"{family.name} block has tags {tags}, expected {expected}; "
             "the checkpoint was made for another label schema"
         )
     return Block(family, start, tuple(tags))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from isnad.labels import FAMILY_BY_NAME, check_label
+from isnad.labels import FAMILY_BY_NAME, Family, check_label
 from isnad.words import on_word_boundaries
 
 
@@ -57,12 +58,12 @@ class Record:
         return out
 
 
-def span_problems(text: str, spans: list[Span]) -> list[str]:
+def span_problems(text: str, spans: list[Span], families: Mapping[str, Family] = FAMILY_BY_NAME) -> list[str]:
     """Every reason why these spans break the contract on this text (empty list when valid)."""
     problems = []
     for i, span in enumerate(spans):
         where = f"spans[{i}] ({span.label} {span.start}-{span.end})"
-        reason = check_label(span.label, span.type)
+        reason = check_label(span.label, span.type, families)
         if reason:
             problems.append(f"{where}: {reason}")
         if not (isinstance(span.start, int) and isinstance(span.end, int)) or isinstance(span.start, bool):
@@ -74,7 +75,7 @@ def span_problems(text: str, spans: list[Span]) -> list[str]:
             problems.append(
                 f"{where}: {text[span.start:span.end]!r} does not start and end on word boundaries"
             )
-    for family in FAMILY_BY_NAME:
+    for family in families:
         own = sorted((s for s in spans if s.label == family), key=lambda s: (s.start, s.end))
         for left, right in zip(own, own[1:]):
             if right.start < left.end:

@@ -39,6 +39,8 @@ class TrainConfig:
     # Extra training files annotated for some families only, e.g. {data/anercorp/train.jsonl: [ACTOR]}.
     partial_files: dict[str, list[str]] = field(default_factory=dict)
     max_steps: int = -1
+    # Another label schema instead of Isnad's, e.g. {NER: [PERS, ORG, LOC, MISC]} for the ANERcorp yardstick.
+    label_schema: dict[str, list[str]] = field(default_factory=dict)
 
     def resolve_paths(self, base: Path) -> "TrainConfig":
         """Data paths in a config are relative to the repository root (the config's parent's parent)
@@ -110,6 +112,13 @@ def load_config(path: str | Path, overrides: list[str] = (), base: Path | None =
         raise ValueError(f"{path}: missing required setting(s) {', '.join(missing)}")
     if isinstance(raw.get("train_files"), str):
         raw["train_files"] = [raw["train_files"]]
+    if raw.get("label_schema"):
+        from isnad.labels import schema_from_mapping
+
+        try:
+            schema_from_mapping(raw["label_schema"])
+        except ValueError as error:
+            raise ValueError(f"{path}: setting 'label_schema': {error}") from None
     config = TrainConfig(**{key: _typed(path, key, value) for key, value in raw.items()})
     root = base if base is not None else path.resolve().parent.parent
     return config.resolve_paths(root)

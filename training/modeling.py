@@ -8,6 +8,7 @@ import torch
 from torch.nn import functional as F
 
 from isnad.alignment import IGNORE_INDEX
+from isnad.labels import schema_to_mapping
 from isnad.layout import HeadLayout
 
 
@@ -24,6 +25,8 @@ def init_model(base: str | Path, layout: HeadLayout, max_length: int, normalizer
         trust_remote_code=False,
     )
     model.config.isnad = {"schema_version": "1", "max_length": max_length, "normalizer": normalizer}
+    if not layout.is_isnad_schema:
+        model.config.isnad["families"] = schema_to_mapping(layout.families)
     return model
 
 

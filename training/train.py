@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from isnad.data import read_records
+from isnad.labels import FAMILIES, FAMILY_BY_NAME, Family, schema_from_mapping
 from isnad.layout import HeadLayout
 from isnad.training.checkpoints import last_complete_checkpoint
 from isnad.training.config import TrainConfig, load_config
@@ -32,22 +33,27 @@ def check_output_dir(path: Path) -> None:
         raise SystemExit(f"isnad train: error: output folder {path} is not writable ({error.strerror})") from None
 
 
-def load_split(paths: list[str], partial: dict[str, list[str]] | None = None):
+def schema_of(config: TrainConfig) -> dict[str, Family]:
+    """The label schema to train: Isnad's unless the config sets `label_schema`."""
+    families = schema_from_mapping(config.label_schema) if config.label_schema else FAMILIES
+    return {family.name: family for family in families}
+
+
+def load_split(paths: list[str], partial: dict[str, list[str]] | None = None, schema: dict[str, Family] = FAMILY_BY_NAME):
     """All records of the given files, validated up front (errors name file and line); records of
     partial files carry the families they supervise."""
     import datasets
 
     from isnad.data import load_dataset
-    from isnad.labels import FAMILY_BY_NAME
 
-    everything = [name for name in FAMILY_BY_NAME]
+    everything = list(schema)
     sources = [(p, everything) for p in paths] + list((partial or {}).items())
     parts = []
     for path, families in sources:
-        unknown = [f for f in families if f not in FAMILY_BY_NAME]
+        unknown = [f for f in families if f not in schema]
         if unknown:
             raise ValueError(f"partial_files: unknown families {unknown} for {path}")
-        dataset = load_dataset(path)
+        dataset = load_dataset(path, schema)
         parts.append(dataset.add_column("families", [list(families)] * len(dataset)))
     return datasets.concatenate_datasets(parts) if len(parts) > 1 else parts[0]
 
@@ -62,13 +68,14 @@ def train(config: TrainConfig, resume: bool = False) -> dict:
 
     output_dir = Path(config.output_dir)
     check_output_dir(output_dir)
-    train_raw = load_split(config.train_files, config.partial_files)
-    dev_raw = load_split([config.dev_file]) if config.dev_file else None
-    test_records = read_records(config.test_file) if config.test_file else None
-    dev_records = read_records(config.dev_file) if config.dev_file else None
+    schema = schema_of(config)
+    train_raw = load_split(config.train_files, config.partial_files, schema)
+    dev_raw = load_split([config.dev_file], schema=schema) if config.dev_file else None
+    test_records = read_records(config.test_file, schema) if config.test_file else None
+    dev_records = read_records(config.dev_file, schema) if config.dev_file else None
 
     set_seed(config.seed)
-    layout = HeadLayout.default()
+    layout = HeadLayout.from_families(tuple(schema.values()))
     tokenizer = AutoTokenizer.from_pretrained(config.model_name_or_path, trust_remote_code=False)
     model = init_model(config.model_name_or_path, layout, config.max_length, config.normalizer)
     options = dict(tokenizer=tokenizer, layout=layout, max_length=config.max_length, stride=config.stride, normalizer=config.normalizer)
@@ -201,7 +208,7 @@ def evaluate_splits(tagger, output_dir: Path, dev_records, test_records) -> dict
     for split, records in (("dev", dev_records), ("test", test_records)):
         if not records:
             continue
-        report = evaluate_predictions(records, tagger.predict_spans)
+        report = evaluate_predictions(records, tagger.predict_spans, tagger.layout.families)
         write_report(report, str(output_dir / f"eval_{split}.json"), {"split": split, "records": len(records)})
         print(f"\n== {split} ({len(records)} records) ==\n{format_table(report)}")
         scores[split] = {mode: report[mode]["micro"]["f1"] for mode in report}
