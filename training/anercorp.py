@@ -16,14 +16,22 @@ Why and how:
   (rounded) are train, the next 10% dev, the rest test. Position-based and fixed (no seed), so anyone
   rebuilds the same split; neighbouring sentences (often the same article) stay in one split.
 - Sentences without any word character (e.g. a lone ".") are skipped and counted.
+
+The public NER yardstick (all four types, `NER_SCHEMA`) uses instead the CAMeL Lab split that AraBERT
+and CAMeLBERT report on (camel.abudhabi.nyu.edu/anercorp): middle and bold periods (· •) become ".",
+U+200F is removed, a sentence ends after a run of one or more "." tokens, and the sentences holding
+the first 5/6 of the words are train, the rest test (CAMeL: 125,102 / 25,008 words). Their release
+also fixed a few tag spellings; this copy has none to fix (its tags are all valid BIO).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 from isnad.data import write_records
+from isnad.labels import FAMILY_BY_NAME, Family, schema_from_mapping
 from isnad.spans import Record, Span, span_problems
 from isnad.words import is_word_char
 
@@ -32,6 +40,13 @@ CHUNK_SIZE = 20
 SPLIT_FRACTIONS = (("train", 0.8), ("dev", 0.1), ("test", 0.1))
 ACTOR_TYPES = frozenset({"PERS", "ORG"})
 SENTENCE_END = "."
+NER_TYPES = ("PERS", "ORG", "LOC", "MISC")
+NER_SCHEMA: tuple[Family, ...] = schema_from_mapping({"NER": list(NER_TYPES)})
+CAMEL_PERIODS = str.maketrans({"\u00b7": ".", "\u2022": "."})
+CAMEL_TRAIN_FRACTION = 5 / 6
+# entity kind -> (span label, span type) for the two uses of the corpus
+ACTOR_MAPPING: dict[str, tuple[str, str | None]] = {kind: ("ACTOR", None) for kind in ACTOR_TYPES}
+NER_MAPPING: dict[str, tuple[str, str | None]] = {kind: ("NER", kind) for kind in NER_TYPES}
 
 Token = tuple[str, str]  # (token, BIO tag)
 
@@ -91,8 +106,14 @@ def trim_to_words(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
-def sentence_to_text_and_spans(tokens: list[Token], stats: Counter[str]) -> tuple[str, list[Span]]:
-    """Join tokens with single spaces and turn PERS/ORG entities into ACTOR spans on that text."""
+def sentence_to_text_and_spans(
+    tokens: list[Token],
+    stats: Counter[str],
+    mapping: Mapping[str, tuple[str, str | None]] = ACTOR_MAPPING,
+    families: Mapping[str, Family] = FAMILY_BY_NAME,
+) -> tuple[str, list[Span]]:
+    """Join tokens with single spaces and turn mapped entities (PERS/ORG -> ACTOR by default) into
+    spans on that text."""
     starts: list[int] = []
     position = 0
     for token, _ in tokens:
@@ -102,19 +123,20 @@ def sentence_to_text_and_spans(tokens: list[Token], stats: Counter[str]) -> tupl
     spans: list[Span] = []
     for first, stop, kind in entities([tag for _, tag in tokens], stats):
         stats[f"entities {kind}"] += 1
-        if kind not in ACTOR_TYPES:
+        if kind not in mapping:
             continue
+        label, type_ = mapping[kind]
         start, end = starts[first], starts[stop - 1] + len(tokens[stop - 1][0])
-        span = Span(start, end, "ACTOR")
-        if span_problems(text, [span]):
+        span = Span(start, end, label, type_)
+        if span_problems(text, [span], families):
             trimmed = trim_to_words(text, start, end)
-            if trimmed is None or span_problems(text, [Span(*trimmed, "ACTOR")]):
-                stats["ACTOR spans dropped (no valid word boundaries)"] += 1
+            if trimmed is None or span_problems(text, [Span(*trimmed, label, type_)], families):
+                stats[f"{label} spans dropped (no valid word boundaries)"] += 1
                 continue
-            stats["ACTOR spans trimmed to word boundaries"] += 1
-            span = Span(*trimmed, "ACTOR")
+            stats[f"{label} spans trimmed to word boundaries"] += 1
+            span = Span(*trimmed, label, type_)
         spans.append(span)
-        stats["ACTOR spans"] += 1
+        stats[f"{label} spans"] += 1
     return text, spans
 
 
@@ -153,4 +175,58 @@ def convert_file(source: str | Path, out_dir: str | Path, chunk_size: int = CHUN
         write_records(rows, Path(out_dir) / f"{split}.jsonl")
         stats[f"records {split}"] = len(rows)
         stats[f"ACTOR spans {split}"] = sum(len(r.spans) for r in rows)
+    return stats
+
+
+# ---- the public NER yardstick: four types, CAMeL Lab split ------------------------------------
+
+def camel_sentences(content: str, stats: Counter[str]) -> list[list[Token]]:
+    """Tokens with the CAMeL corrections applied, cut into sentences after runs of "." tokens."""
+    tokens: list[Token] = []
+    for token, tag in (t for sentence in parse_tokens(content, stats) for t in sentence):
+        cleaned = token.translate(CAMEL_PERIODS).replace("\u200f", "")
+        if not cleaned:
+            stats["tokens that were only U+200F (removed)"] += 1
+            continue
+        stats["tokens with a middle/bold period or U+200F (cleaned)"] += cleaned != token
+        tokens.append((cleaned, tag))
+    sentences: list[list[Token]] = []
+    current: list[Token] = []
+    for i, (token, tag) in enumerate(tokens):
+        current.append((token, tag))
+        if token == SENTENCE_END and (i + 1 == len(tokens) or tokens[i + 1][0] != SENTENCE_END):
+            sentences.append(current)
+            current = []
+    if current:
+        sentences.append(current)
+    return sentences
+
+
+def convert_ner(content: str) -> tuple[dict[str, list[Record]], Counter[str]]:
+    """ANERcorp -> NER records (label NER, type PERS/ORG/LOC/MISC) in the CAMeL train/test split."""
+    stats: Counter[str] = Counter()
+    sentences = camel_sentences(content, stats)
+    total = sum(len(s) for s in sentences)
+    families = {family.name: family for family in NER_SCHEMA}
+    out: dict[str, list[Record]] = {"train": [], "test": []}
+    seen = 0
+    for number, tokens in enumerate(sentences):
+        split = "train" if seen < total * CAMEL_TRAIN_FRACTION else "test"
+        seen += len(tokens)
+        stats[f"words {split}"] += len(tokens)
+        text, spans = sentence_to_text_and_spans(tokens, stats, NER_MAPPING, families)
+        if not any(is_word_char(c) for c in text):
+            stats["sentences without words (skipped)"] += 1
+            continue
+        meta = {"corpus": "anercorp", "doc_id": f"sentence-{number:05d}", "license": LICENSE, "split": f"camel-{split}"}
+        out[split].append(Record(f"anercorp-ner/{number:05d}", text, spans, meta))
+    return out, stats
+
+
+def convert_ner_file(source: str | Path, out_dir: str | Path) -> Counter[str]:
+    """Write <out_dir>/{train,test}.jsonl of the NER yardstick; returns the stats."""
+    records, stats = convert_ner(Path(source).read_text(encoding="utf-8"))
+    for split, rows in records.items():
+        write_records(rows, Path(out_dir) / f"{split}.jsonl")
+        stats[f"records {split}"] = len(rows)
     return stats
