@@ -6,7 +6,7 @@ ISNAD := $(VENV)/bin/isnad
 STAMP := $(VENV)/.installed
 MODEL := artifacts/isnad-default
 
-.PHONY: setup base train tiny test bench clean
+.PHONY: setup base train tiny yardstick test bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ tiny: setup
 	$(ISNAD) train --config configs/tiny.yaml
 	$(ISNAD) export-onnx --model artifacts/tiny-model
 	$(ISNAD) predict --model artifacts/tiny-model --backend onnx --input data/gold/test.jsonl --output artifacts/tiny-predictions.jsonl --no-progress
+
+# Public yardstick (outside the main job): the same pipeline trained for ANERcorp NER, CAMeL Lab split;
+# writes docs/yardstick.json, which the model card includes.
+yardstick: base
+	$(PY) scripts/yardstick.py
 
 bench: setup
 	$(PY) benchmarks/bench_inference.py --model $(MODEL)

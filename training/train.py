@@ -147,6 +147,8 @@ def train(config: TrainConfig, resume: bool = False) -> dict:
             "train_seconds": round(elapsed, 1),
             "train_loss": result.training_loss,
             "global_step": trainer.state.global_step,
+            "device": _device_name(),
+            "parameters": sum(p.numel() for p in model.parameters()),
             "config": {k: v for k, v in vars(config).items()},
             "versions": _versions(),
         }
@@ -213,6 +215,14 @@ def evaluate_splits(tagger, output_dir: Path, dev_records, test_records) -> dict
         print(f"\n== {split} ({len(records)} records) ==\n{format_table(report)}")
         scores[split] = {mode: report[mode]["micro"]["f1"] for mode in report}
     return scores
+
+
+def _device_name() -> str:
+    import torch
+
+    if _cuda():
+        return f"{torch.cuda.device_count()} x {torch.cuda.get_device_name(0)}"
+    return f"CPU, {torch.get_num_threads()} threads"
 
 
 def _cuda() -> bool:
