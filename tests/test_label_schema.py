@@ -80,8 +80,13 @@ def test_training_predict_and_evaluate_on_the_ner_schema(tmp_path, tiny_encoder)
     assert saved["id2label"]["0"] == "NER:O" and len(saved["id2label"]) == 9
     assert info["eval"]["test"]["strict"] > 0.9
 
+    from isnad.onnx_export import export_onnx
+
     spans = Tagger.from_pretrained(tmp_path / "model").predict("قال زيد عمرو في بغداد .")
     assert [(s["text"], s["label"], s["type"]) for s in spans] == [("زيد عمرو", "NER", "PERS"), ("بغداد", "NER", "LOC")]
+    export_onnx(tmp_path / "model", tmp_path / "onnx")
+    onnx_spans = Tagger.from_pretrained(tmp_path / "onnx", backend="onnx").predict("قال زيد عمرو في بغداد .")
+    assert [(s["start"], s["end"], s["type"]) for s in onnx_spans] == [(s["start"], s["end"], s["type"]) for s in spans]
 
     result = subprocess.run([sys.executable, "-m", "isnad.cli", "evaluate", "--model", str(tmp_path / "model"), "--data", str(data)],
                             capture_output=True, text=True, timeout=300)

@@ -135,3 +135,28 @@ def test_config_errors_name_the_setting(tmp_path):
     with pytest.raises(ValueError, match="'learning_rate' must be a number"):
         load_config(path)
     assert load_config(path, ["learning_rate=1e-3"]).learning_rate == 1e-3
+
+
+def _probe_many(path, count, failures):
+    from isnad.training.train import check_output_dir
+
+    for _ in range(count):
+        try:
+            check_output_dir(path)
+        except SystemExit:
+            failures.value += 1
+
+
+def test_ranks_probing_one_output_folder_at_once_do_not_trip_each_other(tmp_path):
+    """torchrun ranks all check the output folder at start; a shared probe file name let one rank
+    delete the other's probe, which then failed as 'not writable' (seen as a flaky 2-process run)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    failures = context.Value("i", 0)
+    workers = [context.Process(target=_probe_many, args=(tmp_path, 1500, failures)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert failures.value == 0 and not list(tmp_path.iterdir())

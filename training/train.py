@@ -26,7 +26,7 @@ def check_output_dir(path: Path) -> None:
     """Fail before any work when the output folder cannot be written."""
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".isnad_write_probe"
+        probe = path / f".isnad_write_probe.{os.getpid()}"  # per process: torchrun ranks probe at once
         probe.write_text("ok")
         probe.unlink()
     except OSError as error:
