@@ -65,13 +65,13 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from isnad.data import read_records
     from isnad.evaluation import format_table, score_spans, write_report
-    from isnad.labels import FAMILIES
+    from isnad.labels import FAMILIES, by_name
     from isnad.spans import Span
 
     predictor = load_predictor(args)
     # A model trained on another label schema (e.g. the ANERcorp yardstick) is scored in its own labels.
     families = predictor.layout.families if hasattr(predictor, "layout") else FAMILIES
-    records = read_records(args.data, {family.name: family for family in families})
+    records = read_records(args.data, by_name(families))
     predicted = predictor.predict([r.text for r in records])
     spans = [[Span(s["start"], s["end"], s["label"], s["type"]) for s in doc] for doc in predicted]
     report = score_spans([r.spans for r in records], spans, families)

@@ -41,7 +41,12 @@ FAMILIES: tuple[Family, ...] = (
     Family("STANCE", ("affirm", "report", "deny", "warn", "allege")),
     Family("UNCERTAINTY", ("hedge", "evidential", "unverified")),
 )
-FAMILY_BY_NAME: dict[str, Family] = {family.name: family for family in FAMILIES}
+def by_name(families: tuple[Family, ...]) -> dict[str, Family]:
+    """A schema as the name -> family lookup that validation and layouts take."""
+    return {family.name: family for family in families}
+
+
+FAMILY_BY_NAME: dict[str, Family] = by_name(FAMILIES)
 LABELS: tuple[str, ...] = tuple(FAMILY_BY_NAME)
 
 # Model-head label names are "FAMILY:TAG" (e.g. "SOURCE:B-named"), one block per family, so a

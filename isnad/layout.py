@@ -9,13 +9,12 @@ another label schema (e.g. the ANERcorp NER yardstick) records its families in c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from collections.abc import Mapping
-
-from isnad.labels import FAMILIES, FAMILY_BY_NAME, LABEL_SEPARATOR, Family, model_labels, schema_from_mapping
+from isnad.labels import FAMILIES, FAMILY_BY_NAME, LABEL_SEPARATOR, Family, by_name, model_labels, schema_from_mapping
 from isnad.spans import IsnadDataError
 
 
@@ -52,7 +51,7 @@ class HeadLayout:
 
     @classmethod
     def from_families(cls, families: tuple[Family, ...]) -> "HeadLayout":
-        return cls.from_labels(model_labels(families), {family.name: family for family in families})
+        return cls.from_labels(model_labels(families), by_name(families))
 
     @classmethod
     def from_labels(cls, labels: list[str], families: Mapping[str, Family] | None = None) -> "HeadLayout":
@@ -93,7 +92,7 @@ class HeadLayout:
                 "train with `isnad train` or pass a checkpoint made by it"
             )
         schema = (getattr(config, "isnad", None) or {}).get("families")
-        return cls.from_labels(labels, {f.name: f for f in schema_from_mapping(schema)} if schema else None)
+        return cls.from_labels(labels, by_name(schema_from_mapping(schema)) if schema else None)
 
     def labels(self) -> list[str]:
         return [f"{b.family.name}{LABEL_SEPARATOR}{tag}" for b in self.blocks for tag in b.tags]

@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def main(argv: list[str] | None = None) -> int:
     from isnad.data import validate_file
+    from isnad.labels import FAMILY_BY_NAME, by_name
     from isnad.training.anercorp import NER_SCHEMA, convert_file, convert_ner_file
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -27,13 +28,13 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or REPO / "data" / ("anercorp-ner" if args.ner else "anercorp")
 
     stats = convert_ner_file(args.input, out) if args.ner else convert_file(args.input, out)
-    families = {f.name: f for f in NER_SCHEMA} if args.ner else None
+    families = by_name(NER_SCHEMA) if args.ner else FAMILY_BY_NAME
     width = max(map(len, stats))
     for key in sorted(stats):
         print(f"{key.ljust(width)}  {stats[key]}")
     failed = False
     for split in ("train", "test") if args.ner else ("train", "dev", "test"):
-        errors = validate_file(out / f"{split}.jsonl", families) if families else validate_file(out / f"{split}.jsonl")
+        errors = validate_file(out / f"{split}.jsonl", families)
         failed |= bool(errors)
         print(f"{out / f'{split}.jsonl'}: {'ok' if not errors else f'{len(errors)} problem(s)'}")
         for error in errors[:10]:

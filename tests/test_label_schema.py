@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from isnad.data import read_records, write_records
-from isnad.labels import schema_from_mapping
+from isnad.labels import by_name, schema_from_mapping
 from isnad.spans import IsnadDataError
 from isnad.training.anercorp import NER_SCHEMA, camel_sentences, convert_ner
 
@@ -26,7 +26,7 @@ SENTENCES = [
     "التقى O|هند B-PERS|سالم B-PERS|. O",
 ]
 SAMPLE = "\n".join(line for sentence in SENTENCES for line in sentence.split("|")) + "\n"
-FAMILIES = {family.name: family for family in NER_SCHEMA}
+FAMILIES = by_name(NER_SCHEMA)
 
 
 def test_camel_corrections_and_sentence_ends():

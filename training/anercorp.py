@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from isnad.data import write_records
-from isnad.labels import FAMILY_BY_NAME, Family, schema_from_mapping
+from isnad.labels import FAMILY_BY_NAME, Family, by_name, schema_from_mapping
 from isnad.spans import Record, Span, span_problems
 from isnad.words import is_word_char
 
@@ -207,7 +207,7 @@ def convert_ner(content: str) -> tuple[dict[str, list[Record]], Counter[str]]:
     stats: Counter[str] = Counter()
     sentences = camel_sentences(content, stats)
     total = sum(len(s) for s in sentences)
-    families = {family.name: family for family in NER_SCHEMA}
+    families = by_name(NER_SCHEMA)
     out: dict[str, list[Record]] = {"train": [], "test": []}
     seen = 0
     for number, tokens in enumerate(sentences):
