@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from isnad.data import read_records
-from isnad.labels import FAMILIES, FAMILY_BY_NAME, Family, schema_from_mapping
+from isnad.labels import FAMILY_BY_NAME, Family, by_name, schema_from_mapping
 from isnad.layout import HeadLayout
 from isnad.training.checkpoints import last_complete_checkpoint
 from isnad.training.config import TrainConfig, load_config
@@ -35,8 +35,7 @@ def check_output_dir(path: Path) -> None:
 
 def schema_of(config: TrainConfig) -> dict[str, Family]:
     """The label schema to train: Isnad's unless the config sets `label_schema`."""
-    families = schema_from_mapping(config.label_schema) if config.label_schema else FAMILIES
-    return {family.name: family for family in families}
+    return by_name(schema_from_mapping(config.label_schema)) if config.label_schema else FAMILY_BY_NAME
 
 
 def load_split(paths: list[str], partial: dict[str, list[str]] | None = None, schema: dict[str, Family] = FAMILY_BY_NAME):
@@ -59,6 +58,13 @@ def load_split(paths: list[str], partial: dict[str, list[str]] | None = None, sc
 
 
 def train(config: TrainConfig, resume: bool = False) -> dict:
+    """Train, evaluate and save; returns the training info (empty on ranks other than 0)."""
+    info = _train(config, resume)
+    _close_process_group()
+    return info
+
+
+def _train(config: TrainConfig, resume: bool) -> dict:
     import torch
     from transformers import AutoTokenizer, TrainingArguments, set_seed
 
@@ -157,16 +163,20 @@ def train(config: TrainConfig, resume: bool = False) -> dict:
             info["calibration"] = calibrate(tagger, model, output_dir, dev_records, test_records or dev_records)
         info["eval"] = evaluate_splits(tagger, output_dir, dev_records, test_records)
         (output_dir / TRAINING_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
-    _close_process_group()
     return info
 
 
 def _close_process_group() -> None:
     """Under torchrun, other ranks wait here while rank 0 evaluates, then the gloo group is torn down:
-    a rank that exits with the group alive aborts ("terminate called without an active exception")."""
+    a rank that exits with the group alive aborts ("terminate called without an active exception").
+    Called once the trainer and its DDP wrapper are gone: destroying the group under a live DDP
+    reducer sometimes hung a rank while it freed train()'s locals."""
+    import gc
+
     import torch.distributed as dist
 
     if dist.is_available() and dist.is_initialized():
+        gc.collect()  # the Trainer holds reference cycles (callbacks), so its DDP model is freed here
         dist.barrier()
         dist.destroy_process_group()
 
