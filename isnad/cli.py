@@ -8,12 +8,25 @@ import sys
 from isnad.spans import IsnadDataError
 
 
+def schema_option(args: argparse.Namespace):
+    """name -> family of the label schema a command works in: `--schema` (a checkpoint folder, a
+    training config with label_schema, or a schema file), else Isnad's."""
+    from isnad.labels import FAMILY_BY_NAME, by_name
+
+    if getattr(args, "schema", None):
+        from isnad.contract import load_schema
+
+        return by_name(load_schema(args.schema))
+    return FAMILY_BY_NAME
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from isnad.data import validate_file
 
+    schema = schema_option(args)
     failed = 0
     for path in args.files:
-        errors = validate_file(path)
+        errors = validate_file(path, schema)
         for error in errors:
             print(error, file=sys.stderr)
         if errors:
@@ -27,7 +40,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_convert(args: argparse.Namespace) -> int:
     from isnad.data import convert
 
-    count = convert(args.input, args.output)
+    count = convert(args.input, args.output, schema_option(args))
     print(f"wrote {count} records to {args.output}")
     return 0
 
@@ -57,9 +70,9 @@ def load_predictor(args: argparse.Namespace):
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from isnad.training.train import main as train_main
+    from isnad.training.train import run
 
-    return train_main(["--config", args.config, *(["--resume"] if args.resume else []), *sum((["--set", s] for s in args.set), [])])
+    return run(args.config, args.set, args.resume)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -70,7 +83,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     predictor = load_predictor(args)
     # A model trained on another label schema (e.g. the ANERcorp yardstick) is scored in its own labels.
-    families = predictor.layout.families if hasattr(predictor, "layout") else FAMILIES
+    families = predictor.contract.families if hasattr(predictor, "contract") else FAMILIES
     records = read_records(args.data, by_name(families))
     predicted = predictor.predict([r.text for r in records])
     spans = [[Span(s["start"], s["end"], s["label"], s["type"]) for s in doc] for doc in predicted]
@@ -95,10 +108,11 @@ def cmd_predict(args: argparse.Namespace) -> int:
         raise SystemExit("isnad predict: error: --output is required with --input")
     from isnad.corpus_predict import predict_jsonl
 
-    shard = _shard()
+    state = _process_state()
+    shard = (state.process_index, state.num_processes) if state else (0, 1)
     output = Path(args.output)
     if shard[1] > 1:
-        output = output.with_name(f"{output.name}.part{shard[0]}")
+        output = _part(output, shard[0])
     import io
 
     # Every rank reads every line, so only rank 0 reports bad lines and sets the exit status; a
@@ -106,30 +120,36 @@ def cmd_predict(args: argparse.Namespace) -> int:
     errors = sys.stderr if shard[0] == 0 else io.StringIO()
     report = predict_jsonl(predictor.predict, Path(args.input), output, resume=args.resume, chunk_size=args.chunk_size,
                            progress=not args.no_progress and shard[0] == 0, shard=shard, errors=errors)
-    if shard[1] > 1:
-        _merge_shards(Path(args.output), shard)
+    if state is not None:
+        state.wait_for_everyone()  # every rank has closed its part: nothing is merged while one still writes
+        if state.is_main_process:
+            _merge_parts(Path(args.output), shard[1])
+        state.wait_for_everyone()
     print(f"wrote {report.written} records to {output} ({report.skipped_done} already done, {len(report.bad_lines)} bad lines)", file=sys.stderr)
     return 1 if report.bad_lines and shard[0] == 0 else 0
 
 
-def _shard() -> tuple[int, int]:
-    """This process's (rank, world size) under torchrun / accelerate launch, else (0, 1)."""
+def _process_state():
+    """accelerate's PartialState under torchrun / accelerate launch (several processes), else None."""
     import os
 
-    return int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
+    if int(os.environ.get("WORLD_SIZE", 1)) <= 1:
+        return None
+    import torch
+    from accelerate import PartialState
+
+    # cpu=True on a machine without CUDA: otherwise accelerate sees no device to distribute over and
+    # each rank runs alone, as if it were the only process.
+    return PartialState(cpu=not torch.cuda.is_available())
 
 
-def _merge_shards(output, shard: tuple[int, int]) -> None:
-    """Rank 0 waits for every part, then interleaves them back into input order."""
-    import time
+def _part(output, rank: int):
+    return output.with_name(f"{output.name}.part{rank}")
 
-    rank, world = shard
-    parts = [output.with_name(f"{output.name}.part{k}") for k in range(world)]
-    (output.with_name(f"{output.name}.part{rank}.done")).write_text("ok")
-    if rank != 0:
-        return
-    while not all(p.with_name(p.name + ".done").exists() for p in parts):
-        time.sleep(0.2)
+
+def _merge_parts(output, world: int) -> None:
+    """Interleave the ranks' parts back into input order (rank k holds records k, k+n, ...)."""
+    parts = [_part(output, k) for k in range(world)]
     readers = [p.open(encoding="utf-8") for p in parts]
     with output.open("w", encoding="utf-8") as out:
         k = 0
@@ -142,7 +162,6 @@ def _merge_shards(output, shard: tuple[int, int]) -> None:
     for reader, part in zip(readers, parts):
         reader.close()
         part.unlink()
-        part.with_name(part.name + ".done").unlink()
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -158,23 +177,31 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from isnad.data import iter_jsonl_objects
+    from isnad.data import iter_jsonl_objects, parse_record
+    from isnad.labels import by_name
     from isnad.render import render_html
+    from isnad.spans import span_problems
 
     documents = []
     for number, obj in iter_jsonl_objects(args.input):
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            raise SystemExit(f"isnad render: error: {args.input}:{number}: expected an object with a string 'text'")
-        documents.append(obj)
-    if args.model or args.rules:
-        predictor = load_predictor(args)
-        for doc, spans in zip(documents, predictor.predict([d["text"] for d in documents])):
+            raise IsnadDataError("expected an object with a string 'text'", path=args.input, line=number)
+        documents.append((number, obj))
+    predictor = load_predictor(args) if args.model or args.rules else None
+    schema = by_name(predictor.contract.families) if hasattr(predictor, "contract") else schema_option(args)
+    if predictor is not None:
+        for (_, doc), spans in zip(documents, predictor.predict([d["text"] for _, d in documents])):
             doc["spans"] = spans
-    for number, doc in enumerate(documents, start=1):
-        for span in doc.get("spans", []):
-            if doc["text"][span["start"] : span["end"]] != span.get("text", doc["text"][span["start"] : span["end"]]):
-                raise SystemExit(f"isnad render: error: record {number}: span text does not match its offsets")
-    Path(args.output).write_text(render_html(documents, title=args.title), encoding="utf-8")
+    for number, doc in documents:
+        # Spans from a file are checked against the schema first: a wrong type or offset is named, not a crash.
+        try:
+            record = parse_record({"id": str(doc.get("id", number)), "text": doc["text"], "spans": doc.get("spans", [])})
+        except IsnadDataError as error:
+            raise IsnadDataError(error.reason, path=args.input, line=number) from None
+        problems = span_problems(record.text, record.spans, schema)
+        if problems:
+            raise IsnadDataError(f"record {record.id!r}: {problems[0]}", path=args.input, line=number)
+    Path(args.output).write_text(render_html([d for _, d in documents], title=args.title, families=tuple(schema.values())), encoding="utf-8")
     print(f"wrote {len(documents)} documents to {args.output}")
     return 0
 
@@ -186,6 +213,9 @@ def _model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quantized", action="store_true", help="with --backend onnx: the int8 model")
 
 
+def _schema_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--schema", metavar="PATH", help="another label schema: a checkpoint folder, a training config with "
+                   "label_schema, or a YAML/JSON file {FAMILY: [types]} (default: the Isnad schema)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -221,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="right-to-left HTML page showing all four layers")
     _model_options(p)
+    _schema_option(p)
     p.add_argument("input", help="JSONL with text (and spans, unless --model/--rules tags it)")
     p.add_argument("output", help="HTML file to write")
     p.add_argument("--title", default="Isnad")
@@ -228,11 +259,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check span JSONL / markup files against the data contract")
     p.add_argument("files", nargs="+")
+    _schema_option(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("convert", help="markup (.txt) <-> span JSONL (.jsonl), by extension")
     p.add_argument("input")
     p.add_argument("output")
+    _schema_option(p)
     p.set_defaults(func=cmd_convert)
     return parser
 

@@ -127,23 +127,24 @@ def read_records(path: str | Path, families: Mapping[str, Family] = FAMILY_BY_NA
     return [record for _, record in _collect_jsonl(path)[0]]
 
 
-def write_records(records: Iterable[Record], path: str | Path) -> None:
+def write_records(records: Iterable[Record], path: str | Path, families: Mapping[str, Family] = FAMILY_BY_NAME) -> None:
     """Write records as span JSONL or markup, chosen by the file extension."""
     path = Path(path)
     records = list(records)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix in MARKUP_SUFFIXES:
-        path.write_text(records_to_markup(records), encoding="utf-8")
+        path.write_text(records_to_markup(records, tuple(families.values())), encoding="utf-8")
         return
     with path.open("w", encoding="utf-8") as handle:
         for record in records:
             handle.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
 
 
-def convert(source: str | Path, target: str | Path) -> int:
-    """Convert markup <-> span JSONL by extension (`isnad convert`); returns the record count."""
-    records = read_records(source)
-    write_records(records, target)
+def convert(source: str | Path, target: str | Path, families: Mapping[str, Family] = FAMILY_BY_NAME) -> int:
+    """Convert markup <-> span JSONL by extension (`isnad convert`) under a label schema (Isnad's
+    by default); returns the record count."""
+    records = read_records(source, families)
+    write_records(records, target, families)
     return len(records)
 
 

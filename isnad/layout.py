@@ -3,8 +3,9 @@
 The head's labels are "FAMILY:TAG" (see labels.model_labels), grouped in one contiguous block per
 family. Each block is a separate BIO classification: softmax and cross-entropy run inside a block,
 so a word can be B-SOURCE and B-ACTOR at once. The layout is derived from config.id2label alone,
-which keeps checkpoints loadable with plain AutoModelForTokenClassification. A model trained on
-another label schema (e.g. the ANERcorp NER yardstick) records its families in config.isnad["families"].
+which keeps checkpoints loadable with plain AutoModelForTokenClassification. Which families to
+expect (Isnad's, or another schema such as the ANERcorp NER yardstick) comes from the checkpoint
+contract (isnad.contract); decoding logits into spans is isnad.decoding.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
-
-from isnad.labels import FAMILIES, FAMILY_BY_NAME, LABEL_SEPARATOR, Family, by_name, model_labels, schema_from_mapping
+from isnad.labels import FAMILIES, FAMILY_BY_NAME, LABEL_SEPARATOR, Family, by_name, model_labels
 from isnad.spans import IsnadDataError
 
 
@@ -83,7 +82,8 @@ class HeadLayout:
         return cls(tuple(blocks))
 
     @classmethod
-    def from_config(cls, config) -> "HeadLayout":
+    def from_config(cls, config, families: Mapping[str, Family] | None = None) -> "HeadLayout":
+        """The layout of a transformers config's id2label, for the given schema (Isnad's by default)."""
         id2label = getattr(config, "id2label", None) or {}
         labels = [id2label[i] for i in sorted(int(k) for k in id2label)] if id2label else []
         if not labels or all(label.startswith("LABEL_") for label in labels):
@@ -91,22 +91,10 @@ class HeadLayout:
                 "config.json carries no Isnad labels (id2label is missing or generic LABEL_0...); "
                 "train with `isnad train` or pass a checkpoint made by it"
             )
-        schema = (getattr(config, "isnad", None) or {}).get("families")
-        return cls.from_labels(labels, by_name(schema_from_mapping(schema)) if schema else None)
+        return cls.from_labels(labels, families)
 
     def labels(self) -> list[str]:
         return [f"{b.family.name}{LABEL_SEPARATOR}{tag}" for b in self.blocks for tag in b.tags]
-
-    def block_probabilities(self, logits: np.ndarray, temperatures: dict[str, float] | None = None) -> list[np.ndarray]:
-        """Softmax inside each family block of logits shaped (..., num_labels); a family's
-        temperature (fitted on dev, see training/calibrate.py) divides its logits first."""
-        out = []
-        for block in self.blocks:
-            part = logits[..., block.start : block.stop].astype(np.float64)
-            part = part / (temperatures or {}).get(block.family.name, 1.0)
-            part = np.exp(part - part.max(axis=-1, keepdims=True))
-            out.append(part / part.sum(axis=-1, keepdims=True))
-        return out
 
 
 def _make_block(family: Family, start: int, tags: list[str]) -> Block:

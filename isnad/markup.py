@@ -1,17 +1,19 @@
 """Inline markup `[[span text|LABEL:type]]` <-> spans, exactly (spec/format.md).
 
-Hand-written because no library knows this format; nesting across families is allowed.
+Hand-written because no library knows this format; nesting across families is allowed. Any label
+schema reads and writes: a label is a name (`ACTOR`, `NER`), a type any name (`named`,
+`PERS`); whether they belong to the schema is the validator's question (isnad.spans), not the parser's.
 """
 
 from __future__ import annotations
 
 import re
 
-from isnad.labels import LABELS
+from isnad.labels import FAMILIES, Family
 from isnad.spans import IsnadDataError, Record, Span
 
 OPEN = "[["
-CLOSE_PATTERN = re.compile(r"\|([A-Z]+)(?::([a-z]+))?\]\]")
+CLOSE_PATTERN = re.compile(r"\|([A-Za-z][A-Za-z0-9_]*)(?::([A-Za-z0-9_][A-Za-z0-9_-]*))?\]\]")
 BLOCK_HEADER = "### "
 
 
@@ -43,11 +45,11 @@ def parse_markup(marked: str) -> tuple[str, list[Span]]:
     return "".join(plain), spans
 
 
-def to_markup(text: str, spans: list[Span]) -> str:
+def to_markup(text: str, spans: list[Span], families: tuple[Family, ...] = FAMILIES) -> str:
     """Insert markup for spans into text; crossing spans (not nested) cannot be written."""
-    # Outer spans open first; for identical extents the later family is written outside, so
-    # `[[[[X|ACTOR]]|SOURCE:named]]` is the one canonical form.
-    order = {name: i for i, name in enumerate(LABELS)}
+    # Outer spans open first; for identical extents the later family of the schema is written
+    # outside, so `[[[[X|ACTOR]]|SOURCE:named]]` is the one canonical form.
+    order = {family.name: i for i, family in enumerate(families)}
     ordered = sorted(spans, key=lambda s: (s.start, -s.end, -order.get(s.label, -1)))
     for outer in ordered:
         for inner in ordered:
@@ -108,11 +110,11 @@ def markup_to_records(content: str, path: str = "<markup>") -> list[Record]:
     return records
 
 
-def records_to_markup(records: list[Record]) -> str:
+def records_to_markup(records: list[Record], families: tuple[Family, ...] = FAMILIES) -> str:
     parts = []
     for record in records:
         try:
-            parts.append(f"{BLOCK_HEADER}{record.id}\n{to_markup(record.text, record.spans)}\n")
+            parts.append(f"{BLOCK_HEADER}{record.id}\n{to_markup(record.text, record.spans, families)}\n")
         except IsnadDataError as error:
             raise IsnadDataError(f"record {record.id!r}: {error.reason}") from None
     return "".join(parts)

@@ -33,13 +33,13 @@ def export_onnx(model: str | Path, out_dir: str | Path | None = None, quantize: 
     import torch
     from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-    from isnad.layout import HeadLayout
+    from isnad.contract import Contract
 
     model_dir = resolve_model_dir(str(model))
+    contract = Contract.from_pretrained(model_dir)  # refuse a label-less or newer checkpoint before any work
     out = Path(out_dir) if out_dir else model_dir / ONNX_DIRNAME
     out.mkdir(parents=True, exist_ok=True)
     network = AutoModelForTokenClassification.from_pretrained(model_dir, use_safetensors=True, trust_remote_code=False).eval()
-    HeadLayout.from_config(network.config)
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
 
     class LogitsOnly(torch.nn.Module):
@@ -71,6 +71,7 @@ def export_onnx(model: str | Path, out_dir: str | Path | None = None, quantize: 
 
         paths["int8"] = out / ONNX_INT8
         quantize_dynamic(str(fp32), str(paths["int8"]), **INT8_SETTINGS, weight_type=QuantType.QInt8)
+    contract.to_config(network.config)  # the ONNX folder reads back under the same contract
     network.config.save_pretrained(out)
     tokenizer.save_pretrained(out)
     weights = sorted(model_dir.glob("*.safetensors"))

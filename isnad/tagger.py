@@ -8,13 +8,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from isnad.alignment import EncodedText, Window, build_windows, decode_words, encode_text, merge_window_logits
 from isnad.backends import Backend, OnnxBackend, TorchBackend, read_provenance, resolve_model_dir
+from isnad.contract import Contract
+from isnad.decoding import decode_words, merge_window_logits
+from isnad.encoding import EncodedText, Window, build_windows, encode_text
 from isnad.layout import HeadLayout
 from isnad.normalize import get_normalizer
-from isnad.spans import IsnadDataError, Span
+from isnad.spans import Span
 
-DEFAULT_STRIDE = 64
 DEFAULT_BATCH_TOKENS = 8192
 
 
@@ -33,32 +34,42 @@ def check_texts(texts: Any) -> tuple[list[str], bool]:
 
 
 class Tagger:
+    """Windows, batching and decoding around a backend, all as the checkpoint's contract says."""
+
     def __init__(
         self,
         backend: Backend,
         tokenizer,
-        config,
-        max_length: int | None = None,
-        stride: int = DEFAULT_STRIDE,
+        contract: Contract,
         batch_tokens: int = DEFAULT_BATCH_TOKENS,
         source: str = "",
     ) -> None:
         self.backend = backend
         self.tokenizer = tokenizer
-        self.config = config
-        self.layout = HeadLayout.from_config(config)
-        limit = getattr(config, "max_position_embeddings", 512)
-        trained = (getattr(config, "isnad", None) or {}).get("max_length")
-        self.max_length = min(max_length or trained or limit, limit)
-        self.stride = min(stride, self.max_length // 2)
+        self.contract = contract
         self.batch_tokens = batch_tokens
-        settings = getattr(config, "isnad", None) or {}
-        self.normalizer = get_normalizer(settings.get("normalizer"))
-        # Per-family temperatures fitted on dev make span scores calibrated probabilities.
-        self.temperatures: dict[str, float] = dict(settings.get("temperatures") or {})
+        self.normalizer = get_normalizer(contract.normalizer)
         self.source = source
         # For an ONNX model: which checkpoint it was exported from (isnad_onnx.json), else {}.
         self.provenance: dict = {}
+
+    @property
+    def layout(self) -> HeadLayout:
+        return self.contract.layout
+
+    @property
+    def max_length(self) -> int:
+        return self.contract.max_length
+
+    @property
+    def stride(self) -> int:
+        return self.contract.stride
+
+    def with_contract(self, contract: Contract) -> "Tagger":
+        """The same model under another contract (e.g. calibrated temperatures); self is unchanged."""
+        other = Tagger(self.backend, self.tokenizer, contract, self.batch_tokens, self.source)
+        other.provenance = self.provenance
+        return other
 
     @classmethod
     def from_pretrained(
@@ -72,7 +83,7 @@ class Tagger:
     ) -> "Tagger":
         """Load from a local folder or a Hub id. backend="onnx" runs the exported model (int8 with
         quantized=True); weights load only from safetensors unless allow_pickle=True."""
-        from transformers import AutoConfig, AutoTokenizer
+        from transformers import AutoTokenizer
 
         if backend not in ("torch", "onnx"):
             raise ValueError(f"backend must be 'torch' or 'onnx', got {backend!r}")
@@ -80,20 +91,14 @@ class Tagger:
         if backend == "onnx":
             onnx_path = OnnxBackend.find(model_dir, quantized)
             config_dir = onnx_path.parent
-            runtime: Backend = OnnxBackend(onnx_path)
         else:
             config_dir = model_dir
-        if not (config_dir / "config.json").is_file():
-            raise IsnadDataError(f"{config_dir} has no config.json: not a model checkpoint folder")
-        try:
-            config = AutoConfig.from_pretrained(config_dir, trust_remote_code=False)
-        except (OSError, ValueError) as error:
-            raise IsnadDataError(f"{config_dir / 'config.json'} cannot be read: {error}") from None
-        HeadLayout.from_config(config)  # fail early, before loading weights, on a label-less config
-        if backend == "torch":
-            runtime = TorchBackend.load(model_dir, device=device, allow_pickle=allow_pickle)
+        contract = Contract.from_pretrained(config_dir)  # fails early, before loading weights
+        runtime: Backend = (
+            OnnxBackend(onnx_path) if backend == "onnx" else TorchBackend.load(model_dir, device=device, allow_pickle=allow_pickle)
+        )
         tokenizer = AutoTokenizer.from_pretrained(config_dir, trust_remote_code=False)
-        tagger = cls(runtime, tokenizer, config, source=str(name_or_path), **kwargs)
+        tagger = cls(runtime, tokenizer, contract, source=str(name_or_path), **kwargs)
         if backend == "onnx":
             tagger.provenance = read_provenance(onnx_path)
         return tagger
@@ -117,7 +122,7 @@ class Tagger:
 
     def predict_spans(self, texts: Sequence[str]) -> list[list[Span]]:
         encoded, word_logits = self.word_logits(texts)
-        return [decode_words(enc.words, logits, self.layout, self.temperatures) for enc, logits in zip(encoded, word_logits)]
+        return [decode_words(enc.words, logits, self.layout, self.contract.temperatures) for enc, logits in zip(encoded, word_logits)]
 
     def word_logits(self, texts: Sequence[str]) -> tuple[list[EncodedText], list[np.ndarray]]:
         """Raw per-word logits (before temperatures), for calibration and analysis."""

@@ -28,7 +28,7 @@ class FakeTagger:
         self.pretokenize = pretokenize
 
     def word_logits(self, texts):
-        from isnad.alignment import EncodedText
+        from isnad.encoding import EncodedText
 
         encoded, logits = [], []
         for i, text in enumerate(texts):

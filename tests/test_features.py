@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from isnad.alignment import IGNORE_INDEX
+from isnad.contract import Contract
 from isnad.layout import HeadLayout
-from isnad.training.features import WindowCollator, featurize
+from isnad.training.features import IGNORE_INDEX, WindowCollator, featurize
 
 
 def batch(families):
@@ -14,9 +14,9 @@ def batch(families):
 
 
 def test_full_and_partial_supervision(tiny_tokenizer):
-    layout = HeadLayout.default()
-    full = featurize(batch(["ACTOR", "SOURCE", "STANCE", "UNCERTAINTY"]), tiny_tokenizer, layout, 64, 16, None)
-    partial = featurize(batch(["ACTOR"]), tiny_tokenizer, layout, 64, 16, None)
+    contract = Contract(max_length=64, stride=16)
+    full = featurize(batch(["ACTOR", "SOURCE", "STANCE", "UNCERTAINTY"]), tiny_tokenizer, contract)
+    partial = featurize(batch(["ACTOR"]), tiny_tokenizer, contract)
     full_labels, partial_labels = np.array(full["labels"][0]), np.array(partial["labels"][0])
     words = (full_labels[:, 0] != IGNORE_INDEX).sum()
     assert words == 8  # one label piece per word
@@ -26,8 +26,7 @@ def test_full_and_partial_supervision(tiny_tokenizer):
 
 
 def test_collator_pads_ids_masks_and_label_grids(tiny_tokenizer):
-    layout = HeadLayout.default()
-    rows = featurize(batch(None), tiny_tokenizer, layout, 64, 16, None)
+    rows = featurize(batch(None), tiny_tokenizer, Contract(max_length=64, stride=16))
     short = {"input_ids": rows["input_ids"][0][:5], "labels": rows["labels"][0][:5]}
     out = WindowCollator(tiny_tokenizer.pad_token_id)([{"input_ids": rows["input_ids"][0], "labels": rows["labels"][0]}, short])
     n = len(rows["input_ids"][0])

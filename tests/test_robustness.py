@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from isnad import Tagger
-from isnad.alignment import build_windows, encode_text
+from isnad.encoding import build_windows, encode_text
 from isnad.normalize import get_normalizer
 
 HOSTILE_PIECES = [

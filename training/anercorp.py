@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from isnad.data import write_records
+from isnad.decoding import bio_segments
 from isnad.labels import FAMILY_BY_NAME, Family, by_name, schema_from_mapping
 from isnad.spans import Record, Span, span_problems
 from isnad.words import is_word_char
@@ -81,19 +82,12 @@ def parse_tokens(content: str, stats: Counter[str] | None = None) -> list[list[T
 
 
 def entities(tags: list[str], stats: Counter[str]) -> list[tuple[int, int, str]]:
-    """BIO decoding into (first token, last token + 1, type); an I- without its B- starts an entity."""
-    found: list[tuple[int, int, str]] = []
-    open_: tuple[int, str] | None = None
-    for i, tag in enumerate(tags + ["O"]):
-        prefix, kind = (tag[:1], tag[2:]) if tag != "O" else ("O", "")
-        continues = prefix == "I" and open_ is not None and open_[1] == kind
-        if open_ is not None and not continues:
-            found.append((open_[0], i, open_[1]))
-            open_ = None
-        if prefix == "B" or (prefix == "I" and not continues):
-            if prefix == "I":
-                stats["I- tags without a preceding B- (started an entity)"] += 1
-            open_ = (i, kind)
+    """BIO decoding (isnad.decoding) into (first token, last token + 1, type); an I- without its B-
+    starts an entity, and is counted."""
+    found = bio_segments(tags)
+    repaired = sum(tags[first].startswith("I-") for first, _, _ in found)
+    if repaired:
+        stats["I- tags without a preceding B- (started an entity)"] += repaired
     return found
 
 

@@ -13,18 +13,10 @@ from typing import Sequence
 
 import numpy as np
 
-from isnad.alignment import bio_to_spans
+from isnad.decoding import decode_block
 from isnad.spans import Record, Span
 
 GRID = np.exp(np.linspace(np.log(0.1), np.log(8.0), 141))
-
-
-def _family_spans(words, logits: np.ndarray, block, temperature: float) -> list[Span]:
-    part = logits[:, block.start : block.stop].astype(np.float64) / temperature
-    part = np.exp(part - part.max(axis=1, keepdims=True))
-    probs = part / part.sum(axis=1, keepdims=True)
-    tags = [block.tags[i] for i in probs.argmax(axis=1)]
-    return bio_to_spans(words, tags, block.family, probs.max(axis=1).tolist())
 
 
 def fit_temperatures(tagger, dev: Sequence[Record]) -> dict[str, float]:
@@ -39,7 +31,7 @@ def fit_temperatures(tagger, dev: Sequence[Record]) -> dict[str, float]:
             errors = [
                 (span.score - (span.key() in keys)) ** 2
                 for enc, logits, keys in zip(encoded, word_logits, gold)
-                for span in _family_spans(enc.words, logits, block, temperature)
+                for span in decode_block(enc.words, logits, block, temperature)
             ]
             return float(np.mean(errors)) if errors else None
 

@@ -1,9 +1,18 @@
 """Training configuration: one YAML file read into one dataclass; unknown keys are errors, so a
-config never carries settings the code ignores."""
+config never carries settings the code ignores.
+
+Relative paths in a config (data files, output folder, a local base model) resolve against the folder
+of the config file itself, so a config works from any working directory. Any other
+`transformers.TrainingArguments` setting (bf16, fp16, lr_scheduler_type, eval_steps, max_grad_norm,
+report_to, ...) goes under `trainer:` and is passed through as is; its names are checked against
+TrainingArguments, so a typo is an error, not a silently ignored key.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import os
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,19 +50,22 @@ class TrainConfig:
     max_steps: int = -1
     # Another label schema instead of Isnad's, e.g. {NER: [PERS, ORG, LOC, MISC]} for the ANERcorp yardstick.
     label_schema: dict[str, list[str]] = field(default_factory=dict)
+    # Further transformers.TrainingArguments settings, passed through (see TRAINER_OWNED for the exceptions).
+    trainer: dict[str, Any] = field(default_factory=dict)
 
     def resolve_paths(self, base: Path) -> "TrainConfig":
-        """Data paths in a config are relative to the repository root (the config's parent's parent)
-        unless absolute; the model path too when it names an existing local folder."""
+        """Data paths are relative to `base` (the config file's folder) unless absolute; the model
+        path too when it names an existing local folder (otherwise it is a Hub id)."""
 
         def fix(path: str | None) -> str | None:
             if path is None or Path(path).is_absolute():
                 return path
-            return str(base / path)
+            return os.path.normpath(base / path)
 
         model = self.model_name_or_path
-        if (base / model).exists():
-            model = str(base / model)
+        # "org/name" is a Hub id; a path that starts with ./ or ../, or names an existing folder, is local.
+        if model.startswith(("./", "../")) or (base / model).exists():
+            model = os.path.normpath(base / model)
         return dataclasses.replace(
             self,
             model_name_or_path=model,
@@ -63,6 +75,49 @@ class TrainConfig:
             test_file=fix(self.test_file),
             output_dir=fix(self.output_dir),  # type: ignore[arg-type]
         )
+
+
+# TrainingArguments that Isnad sets from its own settings (name -> the top-level key to use instead),
+# or must fix for its data pipeline (-> None): a `trainer:` mapping may not set them.
+TRAINER_OWNED: dict[str, str | None] = {
+    "output_dir": "output_dir",
+    "per_device_train_batch_size": "batch_size",
+    "per_device_eval_batch_size": "eval_batch_size",
+    "learning_rate": "learning_rate",
+    "num_train_epochs": "epochs",
+    "max_steps": "max_steps",
+    "warmup_steps": "warmup_ratio",
+    "warmup_ratio": "warmup_ratio",
+    "weight_decay": "weight_decay",
+    "gradient_accumulation_steps": "gradient_accumulation_steps",
+    "seed": "seed",
+    "data_seed": "seed",
+    "save_strategy": "save_strategy",
+    "save_steps": "save_steps",
+    "save_total_limit": "save_total_limit",
+    "logging_steps": "logging_steps",
+    "remove_unused_columns": None,
+    "use_cpu": None,
+}
+
+
+def check_trainer_settings(path: Path, settings: Any) -> dict[str, Any]:
+    """The `trainer:` mapping: every key a TrainingArguments field that Isnad does not own."""
+    if not isinstance(settings, dict):
+        raise ValueError(f"{path}: setting 'trainer' must be a mapping of TrainingArguments settings, got {settings!r}")
+    from transformers import TrainingArguments
+
+    known = {f.name for f in dataclasses.fields(TrainingArguments) if f.init}
+    for key in settings:
+        if key in TRAINER_OWNED:
+            instead = TRAINER_OWNED[key]
+            hint = f"set the top-level '{instead}' instead" if instead else "Isnad's data pipeline needs its own value"
+            raise ValueError(f"{path}: trainer.{key} cannot be set here: {hint}")
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=3)
+            raise ValueError(f"{path}: trainer.{key} is not a transformers TrainingArguments setting"
+                             + (f" (did you mean {', '.join(close)}?)" if close else ""))
+    return dict(settings)
 
 
 def _coerce(value: str) -> Any:
@@ -95,18 +150,31 @@ def load_config(path: str | Path, overrides: list[str] = (), base: Path | None =
         raise ValueError(f"{path}: invalid YAML: {error}") from None
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: expected a mapping of settings at the top level")
+    hints = typing.get_type_hints(TrainConfig)
     for item in overrides:
         key, sep, value = item.partition("=")
         if not sep:
             raise ValueError(f"override {item!r} must look like key=value")
         key = key.strip()
-        hints = typing.get_type_hints(TrainConfig)
+        if key.startswith("trainer."):  # --set trainer.bf16=true
+            raw.setdefault("trainer", {})
+            if not isinstance(raw["trainer"], dict):
+                raise ValueError(f"{path}: setting 'trainer' must be a mapping")
+            raw["trainer"][key.split(".", 1)[1]] = _coerce(value)
+            continue
         # String settings keep the text as typed: YAML would turn `save_strategy=no` into False.
         raw[key] = value if hints.get(key) in (str, str | None) and value != "null" else _coerce(value)
     known = {f.name for f in dataclasses.fields(TrainConfig)}
     unknown = sorted(set(raw) - known)
     if unknown:
-        raise ValueError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        from transformers import TrainingArguments
+
+        passthrough = [k for k in unknown if k in {f.name for f in dataclasses.fields(TrainingArguments)}]
+        hint = (f"; {', '.join(passthrough)} {'is a' if len(passthrough) == 1 else 'are'} Trainer setting(s): put them under "
+                f"'trainer:' (e.g. --set trainer.{passthrough[0]}=...)") if passthrough else ""
+        raise ValueError(f"{path}: unknown setting(s) {', '.join(unknown)}{hint}; known: {', '.join(sorted(known))}")
+    if "trainer" in raw:
+        raw["trainer"] = check_trainer_settings(path, raw["trainer"])
     missing = [f.name for f in dataclasses.fields(TrainConfig) if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING and f.name not in raw]  # type: ignore[misc]
     if missing:
         raise ValueError(f"{path}: missing required setting(s) {', '.join(missing)}")
@@ -120,5 +188,4 @@ def load_config(path: str | Path, overrides: list[str] = (), base: Path | None =
         except ValueError as error:
             raise ValueError(f"{path}: setting 'label_schema': {error}") from None
     config = TrainConfig(**{key: _typed(path, key, value) for key, value in raw.items()})
-    root = base if base is not None else path.resolve().parent.parent
-    return config.resolve_paths(root)
+    return config.resolve_paths(base if base is not None else path.resolve().parent)

@@ -1,21 +1,59 @@
-"""Records -> model windows with per-family word labels, through `datasets.map`."""
+"""Records -> model windows with per-family word labels, through `datasets.map`.
+
+Encoding (pre-tokens, subwords, windows) is isnad.encoding, shared with inference; what only training
+needs — spans as word BIO tags, and labels on the windows' label pieces — lives here.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 import torch
 
-from isnad.alignment import IGNORE_INDEX, build_windows, encode_text, window_labels, word_bio
-from isnad.layout import HeadLayout
+from isnad.encoding import Window, build_windows, encode_text
+from isnad.labels import Family
+from isnad.contract import Contract
 from isnad.normalize import get_normalizer
 from isnad.spans import Span
+from isnad.words import Token
+
+IGNORE_INDEX = -100
 
 
-def featurize(batch: dict[str, list], tokenizer, layout: HeadLayout, max_length: int, stride: int, normalizer: str | None) -> dict[str, list]:
-    """Batched map function: each record becomes one or more windows (never truncated)."""
-    normalize = get_normalizer(normalizer)
+def word_bio(tokens: Sequence[Token], spans: Sequence[Span], family: Family) -> list[str]:
+    """BIO tags for the word tokens of one family; spans must lie on word boundaries."""
+    words = [t for t in tokens if t.is_word]
+    tags = ["O"] * len(words)
+    starts = {t.start: i for i, t in enumerate(words)}
+    ends = {t.end: i for i, t in enumerate(words)}
+    for span in spans:
+        if span.label != family.name:
+            continue
+        first, last = starts.get(span.start), ends.get(span.end)
+        if first is None or last is None or last < first:
+            raise ValueError(f"span {span.start}-{span.end} is not on word boundaries")
+        kind = family.tag_kind(span.type)
+        tags[first] = f"B-{kind}"
+        for i in range(first + 1, last + 1):
+            tags[i] = f"I-{kind}"
+    return tags
+
+
+def window_labels(window: Window, word_tags: list[list[int]], length: int) -> np.ndarray:
+    """Training labels (length, families): each family's tag index at label pieces, else ignored."""
+    labels = np.full((length, len(word_tags)), IGNORE_INDEX, dtype=np.int64)
+    for word, position in zip(window.word_indices, window.positions):
+        for f, tags in enumerate(word_tags):
+            labels[position, f] = tags[word]
+    return labels
+
+
+def featurize(batch: dict[str, list], tokenizer, contract: Contract) -> dict[str, list]:
+    """Batched map function: each record becomes one or more windows (never truncated), cut exactly as
+    the checkpoint's contract will cut them at inference."""
+    normalize = get_normalizer(contract.normalizer)
+    layout = contract.layout
     out: dict[str, list[Any]] = {"input_ids": [], "labels": [], "record_id": []}
     supervised = batch.get("families") or [None] * len(batch["id"])
     for record_id, text, raw_spans, families in zip(batch["id"], batch["text"], batch["spans"], supervised):
@@ -30,7 +68,7 @@ def featurize(batch: dict[str, list], tokenizer, layout: HeadLayout, max_length:
                 tags.append([IGNORE_INDEX] * sum(t.is_word for t in encoded.tokens))
                 continue
             tags.append([index[t] for t in word_bio(encoded.tokens, spans, block.family)])
-        for window in build_windows(encoded, tokenizer, max_length, stride):
+        for window in build_windows(encoded, tokenizer, contract.max_length, contract.stride):
             out["input_ids"].append(window.input_ids)
             out["labels"].append(window_labels(window, tags, len(window.input_ids)).tolist())
             out["record_id"].append(record_id)

@@ -7,16 +7,17 @@ from pathlib import Path
 import torch
 from torch.nn import functional as F
 
-from isnad.alignment import IGNORE_INDEX
-from isnad.labels import schema_to_mapping
+from isnad.contract import Contract
 from isnad.layout import HeadLayout
+from isnad.training.features import IGNORE_INDEX
 
 
-def init_model(base: str | Path, layout: HeadLayout, max_length: int, normalizer: str | None = None):
-    """Load an encoder (folder or Hub id) with a fresh Isnad head; labels go into config.json."""
+def init_model(base: str | Path, contract: Contract):
+    """Load an encoder (folder or Hub id) with a fresh head for the contract's labels; the contract
+    goes into config.json, so the checkpoint reads back with the same labels and windows."""
     from transformers import AutoModelForTokenClassification
 
-    labels = layout.labels()
+    labels = contract.layout.labels()
     model = AutoModelForTokenClassification.from_pretrained(
         base,
         num_labels=len(labels),
@@ -24,10 +25,29 @@ def init_model(base: str | Path, layout: HeadLayout, max_length: int, normalizer
         label2id={label: i for i, label in enumerate(labels)},
         trust_remote_code=False,
     )
-    model.config.isnad = {"schema_version": "1", "max_length": max_length, "normalizer": normalizer}
-    if not layout.is_isnad_schema:
-        model.config.isnad["families"] = schema_to_mapping(layout.families)
+    contract.to_config(model.config)
     return model
+
+
+def tag_weights(layout: HeadLayout, o_tag_weight: float, device: torch.device | None = None) -> list[torch.Tensor]:
+    """Per family block, the class weight of each tag: o_tag_weight for "O" (index 0), 1 for the rest."""
+    out = []
+    for block in layout.blocks:
+        weights = torch.ones(len(block.tags), device=device)
+        weights[0] = o_tag_weight
+        out.append(weights)
+    return out
+
+
+def target_weight_totals(labels: torch.Tensor, layout: HeadLayout, o_tag_weight: float) -> torch.Tensor:
+    """(families,) sum of class weights over the supervised positions of a (batch, length, families)
+    label grid: the denominator of each family's weighted mean cross-entropy."""
+    totals = []
+    for f, weights in enumerate(tag_weights(layout, o_tag_weight, labels.device)):
+        target = labels[..., f].reshape(-1)
+        valid = target != IGNORE_INDEX
+        totals.append(weights[target[valid]].sum() if valid.any() else weights.new_zeros(()))
+    return torch.stack(totals)
 
 
 def family_loss(
@@ -36,21 +56,22 @@ def family_loss(
     layout: HeadLayout,
     weights: list[float] | None = None,
     o_tag_weight: float = 1.0,
+    totals: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """Sum over families of the cross-entropy inside each family's logit block.
+    """Sum over families of the class-weighted cross-entropy inside each family's logit block.
 
     labels is (batch, length, families) with IGNORE_INDEX where no word label sits. o_tag_weight < 1
-    down-weights the "O" tag against the rare span tags (class weighting inside each block).
+    down-weights the "O" tag against the rare span tags. Each family's summed loss is divided by
+    `totals[f]` (its target weight over the whole accumulated batch, so k micro-batches give the same
+    update as one batch k times larger), or by this batch's own total when `totals` is None.
     """
+    totals = target_weight_totals(labels, layout, o_tag_weight) if totals is None else totals
     total = logits.new_zeros(())
-    for f, block in enumerate(layout.blocks):
+    for f, (block, class_weights) in enumerate(zip(layout.blocks, tag_weights(layout, o_tag_weight, logits.device))):
         part = logits[..., block.start : block.stop].reshape(-1, len(block.tags))
         target = labels[..., f].reshape(-1)
-        if (target != IGNORE_INDEX).any():
-            tag_weights = None
-            if o_tag_weight != 1.0:
-                tag_weights = torch.ones(len(block.tags), device=part.device)
-                tag_weights[0] = o_tag_weight
-            loss = F.cross_entropy(part.float(), target, weight=tag_weights, ignore_index=IGNORE_INDEX)
-            total = total + (weights[f] if weights else 1.0) * loss
+        if not (target != IGNORE_INDEX).any() or totals[f] <= 0:
+            continue
+        summed = F.cross_entropy(part.float(), target, weight=class_weights, ignore_index=IGNORE_INDEX, reduction="sum")
+        total = total + (weights[f] if weights else 1.0) * summed / totals[f]
     return total

@@ -13,9 +13,9 @@ import sys
 import time
 from pathlib import Path
 
+from isnad.contract import Contract
 from isnad.data import read_records
-from isnad.labels import FAMILY_BY_NAME, Family, by_name, schema_from_mapping
-from isnad.layout import HeadLayout
+from isnad.labels import FAMILIES, FAMILY_BY_NAME, Family, schema_from_mapping
 from isnad.training.checkpoints import last_complete_checkpoint
 from isnad.training.config import TrainConfig, load_config
 
@@ -33,9 +33,11 @@ def check_output_dir(path: Path) -> None:
         raise SystemExit(f"isnad train: error: output folder {path} is not writable ({error.strerror})") from None
 
 
-def schema_of(config: TrainConfig) -> dict[str, Family]:
-    """The label schema to train: Isnad's unless the config sets `label_schema`."""
-    return by_name(schema_from_mapping(config.label_schema)) if config.label_schema else FAMILY_BY_NAME
+def contract_of(config: TrainConfig) -> Contract:
+    """The checkpoint contract this run trains for (built once; everything after reads it): Isnad's
+    families unless the config sets `label_schema`, and the config's window geometry and normalizer."""
+    families = schema_from_mapping(config.label_schema) if config.label_schema else FAMILIES
+    return Contract(families=families, max_length=config.max_length, stride=config.stride, normalizer=config.normalizer)
 
 
 def load_split(paths: list[str], partial: dict[str, list[str]] | None = None, schema: dict[str, Family] = FAMILY_BY_NAME):
@@ -74,17 +76,18 @@ def _train(config: TrainConfig, resume: bool) -> dict:
 
     output_dir = Path(config.output_dir)
     check_output_dir(output_dir)
-    schema = schema_of(config)
+    contract = contract_of(config)
+    schema = contract.schema
     train_raw = load_split(config.train_files, config.partial_files, schema)
     dev_raw = load_split([config.dev_file], schema=schema) if config.dev_file else None
     test_records = read_records(config.test_file, schema) if config.test_file else None
     dev_records = read_records(config.dev_file, schema) if config.dev_file else None
 
     set_seed(config.seed)
-    layout = HeadLayout.from_families(tuple(schema.values()))
+    layout = contract.layout
     tokenizer = AutoTokenizer.from_pretrained(config.model_name_or_path, trust_remote_code=False)
-    model = init_model(config.model_name_or_path, layout, config.max_length, config.normalizer)
-    options = dict(tokenizer=tokenizer, layout=layout, max_length=config.max_length, stride=config.stride, normalizer=config.normalizer)
+    model = init_model(config.model_name_or_path, contract)
+    options = dict(tokenizer=tokenizer, contract=contract)
 
     def windows(raw):
         """Records -> model windows (one record may give several; nothing is truncated)."""
@@ -94,7 +97,10 @@ def _train(config: TrainConfig, resume: bool) -> dict:
     dev_set = windows(dev_raw) if dev_raw is not None else None
 
     weights = [config.family_weights.get(b.family.name, 1.0) for b in layout.blocks] if config.family_weights else None
+    defaults = dict(eval_strategy="epoch" if dev_set is not None else "no", report_to="none",
+                    dataloader_num_workers=0, dataloader_pin_memory=torch.cuda.is_available())
     training_args = TrainingArguments(
+        **{**defaults, **config.trainer},  # the config's `trainer:` settings win over these defaults
         output_dir=str(output_dir),
         per_device_train_batch_size=config.batch_size,
         per_device_eval_batch_size=config.eval_batch_size,
@@ -109,12 +115,8 @@ def _train(config: TrainConfig, resume: bool) -> dict:
         save_strategy=config.save_strategy,
         save_steps=config.save_steps,
         save_total_limit=config.save_total_limit,
-        eval_strategy="epoch" if dev_set is not None else "no",
         logging_steps=config.logging_steps,
-        report_to="none",
         remove_unused_columns=False,
-        dataloader_num_workers=0,
-        dataloader_pin_memory=torch.cuda.is_available(),
         # Without use_cpu, a torchrun launch on CPU runs N unsynchronised copies (no DDP).
         use_cpu=not torch.cuda.is_available(),
     )
@@ -158,9 +160,11 @@ def _train(config: TrainConfig, resume: bool) -> dict:
             "config": {k: v for k, v in vars(config).items()},
             "versions": _versions(),
         }
-        tagger = _tagger(model, tokenizer)
+        tagger = _tagger(model, tokenizer, contract)
         if dev_records:
-            info["calibration"] = calibrate(tagger, model, output_dir, dev_records, test_records or dev_records)
+            tagger, info["calibration"] = calibrate(tagger, dev_records, test_records or dev_records, output_dir)
+            tagger.contract.to_config(model.config)
+            model.config.save_pretrained(output_dir)
         info["eval"] = evaluate_splits(tagger, output_dir, dev_records, test_records)
         (output_dir / TRAINING_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
     return info
@@ -181,17 +185,17 @@ def _close_process_group() -> None:
         dist.destroy_process_group()
 
 
-def _tagger(model, tokenizer):
+def _tagger(model, tokenizer, contract: Contract):
     from isnad.backends import TorchBackend
     from isnad.tagger import Tagger
 
-    return Tagger(TorchBackend(model, device=None if _cuda() else "cpu"), tokenizer, model.config)
+    return Tagger(TorchBackend(model, device=None if _cuda() else "cpu"), tokenizer, contract)
 
 
-def calibrate(tagger, model, output_dir: Path, dev_records, held_out) -> dict:
-    """Fit per-family temperatures on dev, store them in config.json, report span ECE before/after
-    on held-out data with a reliability plot."""
-    from isnad.alignment import decode_words
+def calibrate(tagger, dev_records, held_out, output_dir: Path):
+    """Fit per-family temperatures on dev; returns the tagger under the calibrated contract and the
+    span ECE before/after on held-out data (with a reliability plot in output_dir)."""
+    from isnad.decoding import decode_words
     from isnad.training.calibrate import fit_temperatures, plot_reliability, span_reliability
 
     temperatures = fit_temperatures(tagger, dev_records)
@@ -201,15 +205,13 @@ def calibrate(tagger, model, output_dir: Path, dev_records, held_out) -> dict:
     for name, temps in (("before", {}), ("after", temperatures)):
         predicted = [decode_words(e.words, l, tagger.layout, temps) for e, l in zip(encoded, word_logits)]
         results[name] = span_reliability(predicted, gold)
-    model.config.isnad = {**model.config.isnad, "temperatures": temperatures}
-    model.config.save_pretrained(output_dir)
-    tagger.temperatures = temperatures
     try:
         plot_reliability(results["before"], results["after"], output_dir / "reliability.png")
     except ImportError:
         print("isnad train: matplotlib is not installed; skipping the reliability plot", file=sys.stderr)
     print(f"calibration: temperatures {temperatures}; span ECE {results['before']['ece']:.3f} -> {results['after']['ece']:.3f}")
-    return {"temperatures": temperatures, "ece_before": results["before"], "ece_after": results["after"]}
+    calibrated = tagger.with_contract(tagger.contract.with_temperatures(temperatures))
+    return calibrated, {"temperatures": temperatures, "ece_before": results["before"], "ece_after": results["after"]}
 
 
 def evaluate_splits(tagger, output_dir: Path, dev_records, test_records) -> dict:
@@ -255,16 +257,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def run(config_path: str | Path, overrides: list[str] = (), resume: bool = False) -> int:
+    """Load a config and train: the body of both `isnad train` and this script; 2 on a bad config."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
-        config = load_config(args.config, args.set)
+        config = load_config(config_path, list(overrides))
     except ValueError as error:
         print(f"isnad train: error: {error}", file=sys.stderr)
         return 2
-    train(config, resume=args.resume)
+    train(config, resume=resume)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return run(args.config, args.set, args.resume)
 
 
 if __name__ == "__main__":

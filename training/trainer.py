@@ -1,4 +1,10 @@
-"""A thin transformers Trainer: per-family loss, word-level seqeval during training."""
+"""A thin transformers Trainer: per-family loss, word-level seqeval during training.
+
+Gradient accumulation: the Trainer counts "items" per accumulated batch for models whose forward takes
+**kwargs (BERT does in transformers 5) and then does not divide the loss by the accumulation steps.
+Our loss is a per-family weighted mean, so the count it needs is per family and class-weighted; the
+two hooks below supply it, which makes k micro-batches of b exactly one batch of k*b.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,15 @@ import numpy as np
 from seqeval.metrics import f1_score
 from transformers import Trainer
 
-from isnad.alignment import IGNORE_INDEX
 from isnad.layout import HeadLayout
-from isnad.training.modeling import family_loss
+from isnad.training.features import IGNORE_INDEX
+from isnad.training.modeling import family_loss, target_weight_totals
 
 
 class IsnadTrainer(Trainer):
+    # compute_loss divides by the accumulated batch's totals, so the Trainer must not divide again.
+    loss_is_scaled_for_ga = True
+
     def __init__(self, *args, layout: HeadLayout, family_weights: list[float] | None = None, o_tag_weight: float = 1.0, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.layout = layout
@@ -33,10 +42,26 @@ class IsnadTrainer(Trainer):
         np.random.set_state(numpy_state)
         return result
 
+    def _get_num_items_in_batch(self, batch_samples: list, device):
+        """Per-family class-weighted target totals over the given micro-batches: the denominators of
+        family_loss (the Trainer's own count is one number over all families, unweighted)."""
+        if not batch_samples or "labels" not in batch_samples[0]:
+            return None
+        return sum(target_weight_totals(b["labels"], self.layout, self.o_tag_weight) for b in batch_samples).to(device)
+
+    def get_batch_samples(self, epoch_iterator, num_batches: int, device):
+        """One optimizer step's micro-batches; under several processes the totals cover all ranks."""
+        batch_samples, totals = super().get_batch_samples(epoch_iterator, num_batches, device)
+        if totals is not None and self.args.world_size > 1:
+            totals = self.accelerator.gather(totals.unsqueeze(0)).sum(dim=0)
+        return batch_samples, totals
+
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         labels = inputs.pop("labels")
         outputs = model(**inputs)
-        loss = family_loss(outputs.logits, labels, self.layout, self.family_weights, self.o_tag_weight)
+        loss = family_loss(outputs.logits, labels, self.layout, self.family_weights, self.o_tag_weight, totals=num_items_in_batch)
+        if num_items_in_batch is not None and model.training and self.args.world_size > 1:
+            loss = loss * self.args.world_size  # DDP averages gradients over ranks; the totals are global
         return (loss, outputs) if return_outputs else loss
 
 

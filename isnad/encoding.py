@@ -1,4 +1,4 @@
-"""Character spans <-> word BIO layers <-> subword positions, with windows over long texts.
+"""Text -> model inputs, shared by training and inference: pre-tokens, per-pre-token subwords, windows.
 
 The text is cut into pre-tokens (isnad.words); each pre-token is tokenized on its own, so every
 subword belongs to exactly one pre-token and offsets are exact by construction (no offset-mapping
@@ -11,69 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-import numpy as np
-
-from isnad.labels import Family
-from isnad.layout import HeadLayout
-from isnad.spans import Span
 from isnad.words import Token, pretokenize
 
-IGNORE_INDEX = -100
 # Cap on subwords kept per pre-token: only the label piece is read, the rest is context. It bounds
 # a window's cost when a "word" is a 5,000-character run of letters (scraped junk, URLs).
 MAX_PIECES_PER_TOKEN = 16
 
 Normalizer = Callable[[str], str]
 
-
-# ---- spans <-> word BIO tags -------------------------------------------------------------------
-
-def word_bio(tokens: Sequence[Token], spans: Sequence[Span], family: Family) -> list[str]:
-    """BIO tags for the word tokens of one family; spans must lie on word boundaries."""
-    words = [t for t in tokens if t.is_word]
-    tags = ["O"] * len(words)
-    starts = {t.start: i for i, t in enumerate(words)}
-    ends = {t.end: i for i, t in enumerate(words)}
-    for span in spans:
-        if span.label != family.name:
-            continue
-        first, last = starts.get(span.start), ends.get(span.end)
-        if first is None or last is None or last < first:
-            raise ValueError(f"span {span.start}-{span.end} is not on word boundaries")
-        kind = family.tag_kind(span.type)
-        tags[first] = f"B-{kind}"
-        for i in range(first + 1, last + 1):
-            tags[i] = f"I-{kind}"
-    return tags
-
-
-def bio_to_spans(
-    words: Sequence[Token], tags: Sequence[str], family: Family, scores: Sequence[float] | None = None
-) -> list[Span]:
-    """Word BIO tags -> character spans; an I- that does not continue a span starts one (repair)."""
-    spans: list[Span] = []
-    open_kind: str | None = None
-    first = 0
-
-    def close(last: int) -> None:
-        score = float(np.mean(scores[first : last + 1])) if scores is not None else None
-        spans.append(Span(words[first].start, words[last].end, family.name, family.type_of_kind(open_kind), score))  # type: ignore[arg-type]
-
-    for i, tag in enumerate(tags):
-        prefix, _, kind = tag.partition("-")
-        if prefix == "I" and open_kind == kind:
-            continue
-        if open_kind is not None:
-            close(i - 1)
-            open_kind = None
-        if prefix in ("B", "I"):
-            open_kind, first = kind, i
-    if open_kind is not None:
-        close(len(tags) - 1)
-    return spans
-
-
-# ---- pre-tokens -> subword pieces -> windows -----------------------------------------------------
 
 @dataclass
 class EncodedText:
@@ -182,40 +127,3 @@ def special_ids(tokenizer) -> tuple[int, int]:
             "(BERT WordPiece or XLM-R SentencePiece)"
         )
     return cls_id, sep_id
-
-
-def window_labels(window: Window, word_tags: list[list[int]], length: int) -> np.ndarray:
-    """Training labels (length, families): each family's tag index at label pieces, else ignored."""
-    labels = np.full((length, len(word_tags)), IGNORE_INDEX, dtype=np.int64)
-    for word, position in zip(window.word_indices, window.positions):
-        for f, tags in enumerate(word_tags):
-            labels[position, f] = tags[word]
-    return labels
-
-
-def merge_window_logits(
-    n_words: int, windows: Sequence[Window], window_logits: Sequence[np.ndarray], num_labels: int
-) -> np.ndarray:
-    """Per-word logits, each taken from the window where the word has the most context around it."""
-    merged = np.zeros((n_words, num_labels), dtype=np.float32)
-    best = np.full(n_words, -1)
-    for window, logits in zip(windows, window_logits):
-        for word, position, centrality in zip(window.word_indices, window.positions, window.centrality):
-            if centrality > best[word]:
-                best[word] = centrality
-                merged[word] = logits[position]
-    return merged
-
-
-def decode_words(
-    words: Sequence[Token], word_logits: np.ndarray, layout: HeadLayout, temperatures: dict[str, float] | None = None
-) -> list[Span]:
-    """Per-word logits -> spans of every family, scored by the mean probability of their tags."""
-    spans: list[Span] = []
-    if not words:
-        return spans
-    for block, probs in zip(layout.blocks, layout.block_probabilities(word_logits, temperatures)):
-        best = probs.argmax(axis=-1)
-        tags = [block.tags[i] for i in best]
-        spans.extend(bio_to_spans(words, tags, block.family, probs.max(axis=-1).tolist()))
-    return sorted(spans, key=lambda s: (s.start, s.end, s.label))

@@ -1,4 +1,4 @@
-"""Spans -> word BIO -> subword labels -> windows -> logits -> spans gives back the gold spans."""
+"""Spans -> word BIO -> subword labels -> windows -> logits -> spans (isnad.encoding, isnad.decoding) gives back the gold spans."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from isnad.alignment import (
-    IGNORE_INDEX, bio_to_spans, build_windows, decode_words, encode_text, merge_window_logits, plan_windows,
-    window_labels, word_bio,
-)
+from isnad.decoding import bio_to_spans, decode_words, merge_window_logits
+from isnad.encoding import build_windows, encode_text, plan_windows
+from isnad.training.features import IGNORE_INDEX, window_labels, word_bio
 from isnad.labels import FAMILIES, FAMILY_BY_NAME
 from isnad.layout import HeadLayout
 from isnad.normalize import get_normalizer
