@@ -120,12 +120,14 @@ class Contract:
         layout = HeadLayout.from_config(config, by_name(families))
         limit = int(getattr(config, "max_position_embeddings", 512) or 512)
         max_length = min(int(settings.get("max_length") or limit), limit)
-        stride = int(settings["stride"]) if settings.get("stride") is not None else V1_STRIDE
+        # A recorded stride is what training used; a version-1 checkpoint was windowed with 64, capped
+        # at half the window, as the Tagger of that version did.
+        stride = int(settings["stride"]) if settings.get("stride") is not None else min(V1_STRIDE, max_length // 2)
         try:
             return cls(
                 families=layout.families,
                 max_length=max_length,
-                stride=min(stride, max_length // 2),
+                stride=stride,
                 normalizer=settings.get("normalizer"),
                 temperatures=dict(settings.get("temperatures") or {}),
                 version=CONTRACT_VERSION,

@@ -71,3 +71,22 @@ def test_two_process_run_merges_in_input_order(tmp_path, trained_checkpoint):
     subprocess.run([sys.executable, "-m", "isnad.cli", "predict", "--model", str(trained_checkpoint), "--input", str(source),
                     "--output", str(single), "--no-progress"], capture_output=True, timeout=300)
     assert out.read_text(encoding="utf-8") == single.read_text(encoding="utf-8")
+
+
+def test_stale_parts_of_an_interrupted_run_are_never_merged(tmp_path, trained_checkpoint):
+    """Regression: rank 0 merged as soon as every `.partK.done` marker existed, and an interrupted
+    run could leave them behind, so a rerun merged (and deleted) parts while a rank still wrote."""
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_input(source, 41)
+    for k in range(2):  # what an interrupted earlier run leaves
+        (tmp_path / f"out.jsonl.part{k}").write_text('{"id": "stale", "spans": []}\n', encoding="utf-8")
+        (tmp_path / f"out.jsonl.part{k}.done").write_text("ok", encoding="utf-8")
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m", "isnad.cli", "predict",
+         "--model", str(trained_checkpoint), "--input", str(source), "--output", str(out), "--no-progress"],
+        capture_output=True, text=True, timeout=300, env=env,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert ids_in(out) == [f"doc-{i}" for i in range(41)]
+    assert not list(tmp_path.glob("out.jsonl.part?"))

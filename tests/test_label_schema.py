@@ -92,3 +92,40 @@ def test_training_predict_and_evaluate_on_the_ner_schema(tmp_path, tiny_encoder)
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "  PERS" in result.stdout and "micro (all spans)" in result.stdout
+
+    # The model card follows the checkpoint's own families (it raised KeyError: 'ACTOR' before).
+    from isnad.training.model_card import render_model_card
+
+    card = render_model_card(tmp_path / "model", tmp_path, "ner-tiny")
+    header = card.split("---")[1]
+    assert "NER strict F1" in header and "ACTOR" not in header and "| **NER** |" in card and "&nbsp;&nbsp;PERS" in card
+    # Rendering NER spans (a KeyError on the hand-listed Isnad colours before), schema from the checkpoint.
+    page = tmp_path / "page.html"
+    result = subprocess.run([sys.executable, "-m", "isnad.cli", "render", str(data), str(page), "--schema", str(tmp_path / "model")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "NER:PERS" in page.read_text(encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "isnad.cli", "render", str(data), str(tmp_path / "p2.html"), "--model", str(tmp_path / "model")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0 and "NER:" in (tmp_path / "p2.html").read_text(encoding="utf-8")
+
+
+def test_ner_markup_converts_both_ways_under_its_schema(tmp_path):
+    from isnad.markup import parse_markup, to_markup
+
+    marked = "قال [[محمد علي|NER:PERS]] في [[بغداد|NER:LOC]] ."
+    text, spans = parse_markup(marked)
+    assert text == "قال محمد علي في بغداد ." and [(s.label, s.type, text[s.start:s.end]) for s in spans] == [
+        ("NER", "PERS", "محمد علي"), ("NER", "LOC", "بغداد")]
+    assert to_markup(text, spans, NER_SCHEMA) == marked
+    source = tmp_path / "ner.txt"
+    source.write_text(f"### s1\n{marked}\n", encoding="utf-8")
+    schema = tmp_path / "schema.yaml"
+    schema.write_text("NER: [PERS, ORG, LOC, MISC]\n", encoding="utf-8")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "isnad.cli", *a], capture_output=True, text=True, timeout=120)
+    assert run("convert", str(source), str(tmp_path / "ner.jsonl"), "--schema", str(schema)).returncode == 0
+    assert run("convert", str(tmp_path / "ner.jsonl"), str(tmp_path / "back.txt"), "--schema", str(schema)).returncode == 0
+    assert (tmp_path / "back.txt").read_text(encoding="utf-8") == source.read_text(encoding="utf-8")
+    assert run("validate", str(source), "--schema", str(schema)).returncode == 0
+    refused = run("validate", str(source))  # under the Isnad schema NER is not a label
+    assert refused.returncode == 1 and "ner.txt:1: record 's1'" in refused.stderr and "unknown label 'NER'" in refused.stderr

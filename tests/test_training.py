@@ -160,3 +160,65 @@ def test_ranks_probing_one_output_folder_at_once_do_not_trip_each_other(tmp_path
     for worker in workers:
         worker.join()
     assert failures.value == 0 and not list(tmp_path.iterdir())
+
+
+def test_gradient_accumulation_equals_a_larger_batch(tmp_path, tiny_encoder, data_file):
+    """Regression: with transformers 5 the Trainer passes num_items_in_batch (BERT's forward takes
+    **kwargs) and skips dividing by the accumulation steps, while the loss was a per-micro-batch
+    mean: GA=k made every update k times too large. GA=2 at batch 3 must equal GA=1 at batch 6."""
+    import shutil
+
+    import torch
+
+    from isnad.training.train import train
+
+    encoder = tmp_path / "no-dropout"  # dropout draws masks per call, so 2 x 3 rows differ from 6 rows at once
+    shutil.copytree(tiny_encoder, encoder)
+    settings = json.loads((encoder / "config.json").read_text())
+    settings.update(hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0, classifier_dropout=0.0)
+    (encoder / "config.json").write_text(json.dumps(settings))
+    common = dict(epochs=1, max_steps=3, o_tag_weight=0.3, dev_file=None, logging_steps=1)
+    big = train(load_config(config_for(tmp_path, encoder, data_file, "big", batch_size=6, gradient_accumulation_steps=1, **common)))
+    small = train(load_config(config_for(tmp_path, encoder, data_file, "acc", batch_size=3, gradient_accumulation_steps=2, **common)))
+    assert big["global_step"] == small["global_step"] == 3
+    a, b = load_file(tmp_path / "big" / "model.safetensors"), load_file(tmp_path / "acc" / "model.safetensors")
+    base = load_file(tiny_encoder / "model.safetensors")
+    moved = max((a[f"bert.{k}"] - base[k]).abs().max().item() for k in base if f"bert.{k}" in a)
+    assert moved > 1e-3  # the steps really changed the weights
+    # Adam turns float-level gradient differences into ~2e-5 weight differences; the bug gave 0.036
+    assert all(torch.allclose(a[k], b[k], atol=1e-4, rtol=1e-4) for k in a)
+    assert abs(big["train_loss"] - small["train_loss"]) < 1e-4
+
+
+def test_trainer_settings_pass_through_and_typos_are_named(tmp_path, tiny_encoder, data_file):
+    config = load_config(config_for(tmp_path, tiny_encoder, data_file, "pass", trainer={"lr_scheduler_type": "constant", "max_grad_norm": 0.5}))
+    assert config.trainer == {"lr_scheduler_type": "constant", "max_grad_norm": 0.5}
+    assert load_config(config_for(tmp_path, tiny_encoder, data_file, "cli"), ["trainer.bf16=true"]).trainer == {"bf16": True}
+    with pytest.raises(ValueError, match="trainer.lr_sheduler_type is not a transformers TrainingArguments setting \\(did you mean lr_scheduler_type"):
+        load_config(config_for(tmp_path, tiny_encoder, data_file, "typo", trainer={"lr_sheduler_type": "constant"}))
+    with pytest.raises(ValueError, match="trainer.learning_rate cannot be set here: set the top-level 'learning_rate'"):
+        load_config(config_for(tmp_path, tiny_encoder, data_file, "owned", trainer={"learning_rate": 0.1}))
+    with pytest.raises(ValueError, match="fp16 is a Trainer setting\\(s\\): put them under 'trainer:'"):
+        load_config(config_for(tmp_path, tiny_encoder, data_file, "flat"), ["fp16=true"])
+
+
+def test_a_trainer_setting_reaches_the_trainer(tmp_path, tiny_encoder, data_file):
+    from isnad.training.train import train
+
+    info = train(load_config(config_for(tmp_path, tiny_encoder, data_file, "const", epochs=1, max_steps=2, dev_file=None,
+                                        trainer={"lr_scheduler_type": "constant", "max_grad_norm": 0.25})))
+    assert info["global_step"] == 2
+    assert info["trainer_settings"] == {"lr_scheduler_type": "constant", "max_grad_norm": 0.25}  # as TrainingArguments holds them
+
+
+def test_relative_paths_resolve_against_the_config_folder(tmp_path):
+    folder = tmp_path / "configs"
+    folder.mkdir()
+    (tmp_path / "base").mkdir()
+    path = write_config(folder / "c.yaml", model_name_or_path="../base", train_files=["../data/train.jsonl"], output_dir="../out",
+                        dev_file="dev.jsonl")
+    config = load_config(path)
+    assert config.model_name_or_path == str(tmp_path / "base") and config.train_files == [str(tmp_path / "data" / "train.jsonl")]
+    assert config.output_dir == str(tmp_path / "out") and config.dev_file == str(folder / "dev.jsonl")
+    hub = load_config(write_config(folder / "h.yaml", model_name_or_path="aubmindlab/bert-base-arabertv02", train_files=["a.jsonl"], output_dir="o"))
+    assert hub.model_name_or_path == "aubmindlab/bert-base-arabertv02"

@@ -53,6 +53,15 @@ class TrainConfig:
     # Further transformers.TrainingArguments settings, passed through (see TRAINER_OWNED for the exceptions).
     trainer: dict[str, Any] = field(default_factory=dict)
 
+    def contract(self):
+        """The checkpoint contract this run trains for (isnad.contract): Isnad's families unless
+        `label_schema` is set, and this config's window geometry and normalizer."""
+        from isnad.contract import Contract
+        from isnad.labels import FAMILIES, schema_from_mapping
+
+        families = schema_from_mapping(self.label_schema) if self.label_schema else FAMILIES
+        return Contract(families=families, max_length=self.max_length, stride=self.stride, normalizer=self.normalizer)
+
     def resolve_paths(self, base: Path) -> "TrainConfig":
         """Data paths are relative to `base` (the config file's folder) unless absolute; the model
         path too when it names an existing local folder (otherwise it is a Hub id)."""
@@ -188,4 +197,8 @@ def load_config(path: str | Path, overrides: list[str] = (), base: Path | None =
         except ValueError as error:
             raise ValueError(f"{path}: setting 'label_schema': {error}") from None
     config = TrainConfig(**{key: _typed(path, key, value) for key, value in raw.items()})
+    try:
+        config.contract()  # window geometry and schema checked before any data is read
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from None
     return config.resolve_paths(base if base is not None else path.resolve().parent)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from isnad.contract import Contract
 from isnad.data import read_records
-from isnad.labels import FAMILIES, FAMILY_BY_NAME, Family, schema_from_mapping
+from isnad.labels import FAMILY_BY_NAME, Family
 from isnad.training.checkpoints import last_complete_checkpoint
 from isnad.training.config import TrainConfig, load_config
 
@@ -31,13 +31,6 @@ def check_output_dir(path: Path) -> None:
         probe.unlink()
     except OSError as error:
         raise SystemExit(f"isnad train: error: output folder {path} is not writable ({error.strerror})") from None
-
-
-def contract_of(config: TrainConfig) -> Contract:
-    """The checkpoint contract this run trains for (built once; everything after reads it): Isnad's
-    families unless the config sets `label_schema`, and the config's window geometry and normalizer."""
-    families = schema_from_mapping(config.label_schema) if config.label_schema else FAMILIES
-    return Contract(families=families, max_length=config.max_length, stride=config.stride, normalizer=config.normalizer)
 
 
 def load_split(paths: list[str], partial: dict[str, list[str]] | None = None, schema: dict[str, Family] = FAMILY_BY_NAME):
@@ -76,7 +69,7 @@ def _train(config: TrainConfig, resume: bool) -> dict:
 
     output_dir = Path(config.output_dir)
     check_output_dir(output_dir)
-    contract = contract_of(config)
+    contract = config.contract()
     schema = contract.schema
     train_raw = load_split(config.train_files, config.partial_files, schema)
     dev_raw = load_split([config.dev_file], schema=schema) if config.dev_file else None
@@ -158,6 +151,8 @@ def _train(config: TrainConfig, resume: bool) -> dict:
             "device": _device_name(),
             "parameters": sum(p.numel() for p in model.parameters()),
             "config": {k: v for k, v in vars(config).items()},
+            # the `trainer:` settings as TrainingArguments holds them (enums as their values)
+            "trainer_settings": {k: getattr(getattr(training_args, k), "value", getattr(training_args, k)) for k in config.trainer},
             "versions": _versions(),
         }
         tagger = _tagger(model, tokenizer, contract)
