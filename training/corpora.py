@@ -148,3 +148,56 @@ def iter_paragraphs(shared: Path, corpora: tuple[str, ...] = CORPORA, stats: Cou
             seen_texts.add(paragraph.text)
             stats[f"{corpus} candidates"] += 1
             yield paragraph
+
+
+@dataclass
+class ThatiarSentence:
+    """One row of thatiar_subjectivity/*.tsv. `text` is the sentence field as the TSV holds it after
+    CSV unquoting (dev_test_ar.tsv quotes fields that contain `"`, doubling the inner quotes; the
+    other files never quote), not stripped. The article id is the sentence id without its last `_N`
+    (`MIS_2916-eurl_05_004` -> `MIS_2916-eurl_05`), the outlet prefix is the part before the first `_`."""
+
+    sentence_id: str
+    text: str
+    label: str
+    origin: str
+
+    @property
+    def doc_id(self) -> str:
+        return self.sentence_id.rsplit("_", 1)[0]
+
+    @property
+    def index(self) -> int:
+        return int(self.sentence_id.rsplit("_", 1)[1])
+
+    @property
+    def prefix(self) -> str:
+        return self.sentence_id.split("_", 1)[0]
+
+
+def read_thatiar(root: Path) -> Iterator[ThatiarSentence]:
+    """Every row of thatiar_subjectivity/{train_ar,dev_ar,dev_test_ar}.tsv (sorted file names), in file
+    order; origin `<file>:<line>` (1-based, the header is line 1). No filtering or deduplication."""
+    import csv
+
+    for path in sorted(Path(root).glob("*.tsv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle, delimiter="\t")
+            header = next(reader)
+            if header[:3] != ["sentence_id", "sentence", "label"]:
+                raise ValueError(f"{path}: unexpected header {header!r}")
+            for row in reader:
+                if len(row) != 3:
+                    raise ValueError(f"{path}:{reader.line_num}: expected 3 fields, got {len(row)}")
+                yield ThatiarSentence(row[0], row[1], row[2], f"{path.name}:{reader.line_num}")
+
+
+def read_saudinewsnet_sources(root: Path) -> dict[str, str]:
+    """doc_id -> the article's `source` (its outlet, e.g. alriyadh, was), ids as in read_saudinewsnet."""
+    sources: dict[str, str] = {}
+    for path in sorted(Path(root).glob("*.zip")):
+        with zipfile.ZipFile(path) as archive:
+            for name in sorted(archive.namelist()):
+                for i, article in enumerate(json.loads(archive.read(name).decode("utf-8"))):
+                    sources[f"{path.stem}-{i}"] = article.get("source") or "unknown"
+    return sources
