@@ -99,19 +99,30 @@ def cmd_predict(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    predictor = load_predictor(args)
-    if args.input is None:
-        text = sys.stdin.read()
-        print(json.dumps({"text": text, "spans": predictor.predict(text)}, ensure_ascii=False))
+    from isnad.outputs import STDIO, check_distinct
+
+    if args.input is None or args.lines:
+        if args.input is not None:
+            raise IsnadDataError("--lines reads plain text from stdin; drop --input (JSONL files need no --lines)")
+        predictor = load_predictor(args)
+        texts = sys.stdin.read().splitlines() if args.lines else [sys.stdin.read()]
+        for number, (text, spans) in enumerate(zip(texts, predictor.predict(texts)), start=1):
+            print(json.dumps({"id": number, "text": text, "spans": spans} if args.lines else {"text": text, "spans": spans}, ensure_ascii=False))
         return 0
     if args.output is None:
-        raise SystemExit("isnad predict: error: --output is required with --input")
+        raise IsnadDataError("--output is required with --input (a file, or - for stdout)")
+    if args.input != STDIO and not Path(args.input).is_file():
+        raise IsnadDataError("input file not found" if not Path(args.input).exists() else "input is not a file", path=args.input)
+    check_distinct(args.input, args.output)  # before the model loads and before anything is written
+    predictor = load_predictor(args)
     from isnad.corpus_predict import predict_jsonl
 
     state = _process_state()
     shard = (state.process_index, state.num_processes) if state else (0, 1)
     output = Path(args.output)
     if shard[1] > 1:
+        if args.output == STDIO:
+            raise IsnadDataError("several processes write parts of one output file: --output - (stdout) needs one process")
         output = _part(output, shard[0])
     import io
 
@@ -125,7 +136,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
         if state.is_main_process:
             _merge_parts(Path(args.output), shard[1])
         state.wait_for_everyone()
-    print(f"wrote {report.written} records to {output} ({report.skipped_done} already done, {len(report.bad_lines)} bad lines)", file=sys.stderr)
+    where = "stdout" if args.output == STDIO else output
+    print(f"wrote {report.written} records to {where} ({report.skipped_done} already done, {len(report.bad_lines)} bad lines)", file=sys.stderr)
     return 1 if report.bad_lines and shard[0] == 0 else 0
 
 
@@ -149,9 +161,11 @@ def _part(output, rank: int):
 
 def _merge_parts(output, world: int) -> None:
     """Interleave the ranks' parts back into input order (rank k holds records k, k+n, ...)."""
+    from isnad.outputs import replace_when_done
+
     parts = [_part(output, k) for k in range(world)]
     readers = [p.open(encoding="utf-8") for p in parts]
-    with output.open("w", encoding="utf-8") as out:
+    with replace_when_done(output) as out:
         k = 0
         while True:
             line = readers[k % world].readline()
@@ -236,8 +250,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("predict", help="tag JSONL lines {id, text} (or plain text on stdin)")
     _model_options(p)
-    p.add_argument("--input", help="JSONL with id and text per line; omit to read plain text from stdin")
-    p.add_argument("--output", help="JSONL out: the input lines with 'spans' added")
+    p.add_argument("--input", help="JSONL with id and text per line (- for stdin); omit to tag plain text from stdin")
+    p.add_argument("--output", help="JSONL out: the input lines with 'spans' added (- for stdout); written to "
+                   "OUTPUT.partial and renamed when complete")
+    p.add_argument("--lines", action="store_true", help="plain text on stdin, one record per line (id = line number)")
     p.add_argument("--resume", action="store_true", help="keep finished lines of --output and do the rest")
     p.add_argument("--chunk-size", type=int, default=64, help="records per predict() call")
     p.add_argument("--no-progress", action="store_true")

@@ -1,13 +1,23 @@
 """Streaming JSONL prediction for whole archives: writes as it goes, reports bad lines without
-stopping, and resumes after an interruption without duplicating or losing records."""
+stopping, and resumes after an interruption without duplicating or losing records.
+
+The output is written to `<output>.partial` and renamed over `<output>` only when the run is complete,
+so a failed or interrupted run never leaves a half-overwritten result; `--resume` continues the
+`.partial` file (or, without one, appends to a finished output). "-" reads stdin / writes stdout.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, TextIO
+from typing import BinaryIO, Callable, Iterator, TextIO
+
+from isnad.outputs import STDIO, partial_path
+from isnad.spans import IsnadDataError
 
 PredictFn = Callable[[list[str]], list[list[dict]]]
 
@@ -36,9 +46,29 @@ def read_done_ids(output: Path) -> set[str]:
     return done
 
 
+def count_lines(path: Path) -> int | None:
+    """Lines in the input, for a progress bar with a total (None for stdin)."""
+    if str(path) == STDIO:
+        return None
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
+def _open_input(path: Path) -> BinaryIO:
+    if str(path) == STDIO:
+        return sys.stdin.buffer
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise IsnadDataError("input file not found", path=str(path)) from None
+    except OSError as error:
+        raise IsnadDataError(f"input cannot be read ({error.strerror})", path=str(path)) from None
+
+
 def iter_input(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
     """(line number, record, problem): a record {id, text, ...} or the reason the line is bad."""
-    with path.open("rb") as handle:
+    handle = _open_input(path)
+    with contextlib.closing(handle) if handle is not sys.stdin.buffer else contextlib.nullcontext(handle):
         for number, raw in enumerate(handle, start=1):
             try:
                 line = raw.decode("utf-8")
@@ -79,12 +109,21 @@ def predict_jsonl(
     from tqdm import tqdm
 
     report = RunReport()
-    done = read_done_ids(output_path) if resume else set()
-    if not resume and output_path.exists():
-        output_path.unlink()
+    to_stdout = str(output_path) == STDIO
+    if to_stdout and resume:
+        raise IsnadDataError("--resume needs an output file, not stdout")
+    working = output_path if to_stdout else partial_path(output_path)
+    done: set[str] = set()
+    if resume:
+        if not working.is_file() and output_path.is_file():
+            working = output_path  # a finished output: add what is missing to it in place
+        done = read_done_ids(working)
+    lines = iter_input(input_path)
+    first = next(lines, None)  # the input is open and its first line read before anything is written
+    total = count_lines(input_path) if progress else None
     seen: set[str] = set()
-    output_path.parent.mkdir(parents=True, exist_ok=True)
-    with output_path.open("a", encoding="utf-8") as out:
+    out, close = _open_output(working, append=resume)
+    try:
         pending: list[dict] = []
 
         def flush() -> None:
@@ -98,7 +137,8 @@ def predict_jsonl(
             pending.clear()
 
         ordinal = -1
-        for number, record, problem in tqdm(iter_input(input_path), disable=not progress, unit=" lines", desc="isnad predict"):
+        stream = _chain(first, lines)
+        for number, record, problem in tqdm(stream, total=total, disable=not progress, unit=" lines", desc="isnad predict"):
             if problem is None and str(record["id"]) in seen:  # type: ignore[index]
                 problem = f"duplicate id {record['id']!r}"  # type: ignore[index]
             if problem is not None:
@@ -116,4 +156,22 @@ def predict_jsonl(
             if len(pending) >= chunk_size:
                 flush()
         flush()
+    finally:
+        close()
+    if working != output_path:
+        os.replace(working, output_path)  # complete: only now does the result take the output's name
     return report
+
+
+def _chain(first, rest):
+    if first is not None:
+        yield first
+    yield from rest
+
+
+def _open_output(path: Path, append: bool) -> tuple[TextIO, Callable[[], None]]:
+    if str(path) == STDIO:
+        return sys.stdout, sys.stdout.flush
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a" if append else "w", encoding="utf-8")
+    return handle, handle.close

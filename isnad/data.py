@@ -12,6 +12,7 @@ from typing import Any, Iterable, Iterator
 
 from isnad.labels import FAMILY_BY_NAME, Family
 from isnad.markup import markup_to_records, records_to_markup
+from isnad.outputs import check_distinct, replace_when_done
 from isnad.spans import IsnadDataError, Record, Span, span_problems
 
 MARKUP_SUFFIXES = (".txt", ".md")
@@ -49,7 +50,10 @@ def parse_record(obj: Any) -> Record:
                 raise IsnadDataError(f"spans[{i}] is missing field {name!r}")
         if not all(isinstance(raw[k], int) and not isinstance(raw[k], bool) for k in ("start", "end")):
             raise IsnadDataError(f"spans[{i}]: start and end must be integers")
-        spans.append(Span(raw["start"], raw["end"], raw["label"], raw.get("type")))
+        score = raw.get("score")
+        if score is not None and (not isinstance(score, (int, float)) or isinstance(score, bool)):
+            raise IsnadDataError(f"spans[{i}]: score must be a number, got {score!r}")
+        spans.append(Span(raw["start"], raw["end"], raw["label"], raw.get("type"), score))
         if "text" in raw and raw["text"] != obj["text"][raw["start"] : raw["end"]]:
             raise IsnadDataError(f"spans[{i}]: field 'text' {raw['text']!r} differs from text[start:end]")
     meta = obj.get("meta") or {}
@@ -131,18 +135,52 @@ def write_records(records: Iterable[Record], path: str | Path, families: Mapping
     """Write records as span JSONL or markup, chosen by the file extension."""
     path = Path(path)
     records = list(records)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix in MARKUP_SUFFIXES:
-        path.write_text(records_to_markup(records, tuple(families.values())), encoding="utf-8")
-        return
-    with path.open("w", encoding="utf-8") as handle:
+    writer = WRITERS.get(path.suffix)
+    if writer is None:
+        raise IsnadDataError(f"cannot write {path.name}: the extension must be one of {', '.join(sorted(WRITERS))}")
+    content = writer(records, families)  # built in full first: a record that cannot be written leaves no file
+    with replace_when_done(path) as handle:
+        handle.write(content)
+
+
+def _jsonl(records: list[Record], families: Mapping[str, Family]) -> str:
+    return "".join(json.dumps(record.to_dict(), ensure_ascii=False) + "\n" for record in records)
+
+
+def _markup(records: list[Record], families: Mapping[str, Family]) -> str:
+    return records_to_markup(records, tuple(families.values()))
+
+
+def _span_table(delimiter: str):
+    """One row per span (id, start, end, text, label, type, score): what spreadsheets and pandas open."""
+
+    def write(records: list[Record], families: Mapping[str, Family]) -> str:
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        table = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+        table.writerow(SPAN_COLUMNS)
         for record in records:
-            handle.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+            for span in sorted(record.spans):
+                score = "" if span.score is None else f"{span.score:.6g}"
+                table.writerow([record.id, span.start, span.end, record.text[span.start : span.end], span.label, span.type or "", score])
+        return buffer.getvalue()
+
+    return write
+
+
+SPAN_COLUMNS = ("id", "start", "end", "text", "label", "type", "score")
+WRITERS = {".jsonl": _jsonl, ".txt": _markup, ".md": _markup, ".csv": _span_table(","), ".tsv": _span_table("\t")}
 
 
 def convert(source: str | Path, target: str | Path, families: Mapping[str, Family] = FAMILY_BY_NAME) -> int:
-    """Convert markup <-> span JSONL by extension (`isnad convert`) under a label schema (Isnad's
-    by default); returns the record count."""
+    """Convert markup <-> span JSONL (or span JSONL/markup -> CSV/TSV, one row per span) by
+    extension (`isnad convert`) under a label schema (Isnad's by default); returns the record count.
+    The target is written only once the source has been read and checked, never over the source."""
+    if Path(target).suffix not in WRITERS:
+        raise IsnadDataError(f"cannot write {Path(target).name}: the extension must be one of {', '.join(sorted(WRITERS))}")
+    check_distinct(source, target)
     records = read_records(source, families)
     write_records(records, target, families)
     return len(records)

@@ -78,3 +78,65 @@ def test_predict_reports_bad_lines_and_keeps_good_ones(tmp_path, trained_checkpo
 def test_missing_model_is_a_clear_error(tmp_path):
     result = isnad("evaluate", "--model", tmp_path / "nope", "--data", MADE_UP)
     assert result.returncode == 2 and "not found" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_predict_never_destroys_the_input_or_an_earlier_result(tmp_path, trained_checkpoint):
+    source = tmp_path / "in.jsonl"
+    original = '{"id": "a", "text": "قال الوزير"}\n'
+    source.write_text(original, encoding="utf-8")
+    (tmp_path / "link.jsonl").symlink_to(source)
+    for output in (source, tmp_path / "link.jsonl", tmp_path / "." / "in.jsonl"):
+        result = isnad("predict", "--model", trained_checkpoint, "--input", source, "--output", output, "--no-progress")
+        assert result.returncode == 2 and "is the input file" in result.stderr and "Traceback" not in result.stderr
+        assert source.read_text(encoding="utf-8") == original
+    earlier = tmp_path / "results.jsonl"
+    earlier.write_text('{"id": "kept"}\n', encoding="utf-8")
+    result = isnad("predict", "--model", trained_checkpoint, "--input", tmp_path / "typo.jsonl", "--output", earlier, "--no-progress")
+    assert result.returncode == 2 and "typo.jsonl: input file not found" in result.stderr and "Traceback" not in result.stderr
+    assert earlier.read_text(encoding="utf-8") == '{"id": "kept"}\n'
+    assert not list(tmp_path.glob("results.jsonl.*"))
+
+
+def test_predict_streams_stdin_and_stdout(tmp_path, trained_checkpoint):
+    lines = '{"id": "a", "text": "قال الوزير"}\n{"id": "b", "text": "نفى المصدر"}\n'
+    piped = isnad("predict", "--model", trained_checkpoint, "--input", "-", "--output", "-", "--no-progress", stdin=lines)
+    assert piped.returncode == 0, piped.stderr
+    rows = [json.loads(x) for x in piped.stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b"] and all("spans" in r for r in rows)
+    per_line = isnad("predict", "--model", trained_checkpoint, "--lines", stdin="قال الوزير\nنفى المصدر\n")
+    assert per_line.returncode == 0
+    assert [(r["id"], r["text"]) for r in map(json.loads, per_line.stdout.splitlines())] == [(1, "قال الوزير"), (2, "نفى المصدر")]
+    assert [r["spans"] for r in map(json.loads, per_line.stdout.splitlines())] == [r["spans"] for r in rows]
+
+
+def test_convert_writes_span_tables_and_refuses_what_it_cannot_write(tmp_path):
+    assert isnad("convert", MADE_UP, tmp_path / "spans.tsv").returncode == 0
+    assert isnad("convert", MADE_UP, tmp_path / "spans.csv").returncode == 0
+    import csv
+
+    from isnad.data import read_records
+
+    records = read_records(MADE_UP)
+    rows = list(csv.DictReader((tmp_path / "spans.csv").open(encoding="utf-8")))
+    assert len(rows) == sum(len(r.spans) for r in records) and list(rows[0]) == ["id", "start", "end", "text", "label", "type", "score"]
+    by_id = {r.id: r.text for r in records}
+    assert all(by_id[row["id"]][int(row["start"]) : int(row["end"])] == row["text"] for row in rows)
+    tsv = (tmp_path / "spans.tsv").read_text(encoding="utf-8").splitlines()
+    assert tsv[0] == "id\tstart\tend\ttext\tlabel\ttype\tscore" and len(tsv) == len(rows) + 1
+    refused = isnad("convert", MADE_UP, tmp_path / "spans.xlsx")
+    assert refused.returncode == 2 and "cannot write spans.xlsx" in refused.stderr and not (tmp_path / "spans.xlsx").exists()
+    copy = tmp_path / "copy.txt"
+    copy.write_text(MADE_UP.read_text(encoding="utf-8"), encoding="utf-8")
+    same = isnad("convert", copy, copy)
+    assert same.returncode == 2 and "is the input file" in same.stderr and copy.read_text(encoding="utf-8") == MADE_UP.read_text(encoding="utf-8")
+
+
+def test_render_names_bad_spans_by_file_and_line(tmp_path):
+    page = tmp_path / "page.html"
+    for spans, reason in [([{"start": 0, "end": 3, "label": "STANCE", "type": "hedge"}], "unknown type 'hedge' for STANCE"),
+                          ([{"start": 0, "end": 30, "label": "ACTOR", "type": None}], "out of range")]:
+        source = tmp_path / "in.jsonl"
+        source.write_text('{"id": "ok", "text": "قال", "spans": []}\n' + json.dumps({"id": "x", "text": "قال", "spans": spans}) + "\n", encoding="utf-8")
+        result = isnad("render", source, page)
+        assert result.returncode == 2 and f"{source}:2: record 'x'" in result.stderr and reason in result.stderr
+        assert "Traceback" not in result.stderr and not page.exists()

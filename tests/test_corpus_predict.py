@@ -26,23 +26,28 @@ def ids_in(path):
 
 
 def test_resume_after_sigkill_completes_without_duplicates(tmp_path, trained_checkpoint):
+    """A killed run leaves the earlier result untouched and its own work in OUTPUT.partial; --resume
+    continues that file and only then renames it over the output."""
     source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    partial = tmp_path / "out.jsonl.partial"
     write_input(source, 1500)
+    out.write_text('{"id": "an earlier result", "spans": []}\n', encoding="utf-8")
     command = [sys.executable, "-m", "isnad.cli", "predict", "--model", str(trained_checkpoint), "--input", str(source),
                "--output", str(out), "--chunk-size", "8", "--no-progress"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
-    while not out.exists() or out.stat().st_size < 5_000:
+    while not partial.exists() or partial.stat().st_size < 5_000:
         assert time.time() < deadline and process.poll() is None
         time.sleep(0.02)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    partial = len(read_done_ids(out))
-    assert 0 < partial < 1500
+    assert ids_in(out) == ["an earlier result"]  # the interrupted run did not touch the old output
+    done = len(read_done_ids(partial))
+    assert 0 < done < 1500
     resumed = subprocess.run(command + ["--resume"], capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
-    assert f"{partial} already done" in resumed.stderr
-    assert ids_in(out) == [f"doc-{i}" for i in range(1500)]
+    assert f"{done} already done" in resumed.stderr
+    assert ids_in(out) == [f"doc-{i}" for i in range(1500)] and not partial.exists()
 
 
 def test_torn_last_line_is_cut_before_resuming(tmp_path):
