@@ -3,9 +3,10 @@ post-processing (windows, batching, decoding) is the same code for both."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
-from typing import Protocol
+from typing import Iterator, Protocol
 
 import numpy as np
 
@@ -46,6 +47,21 @@ def resolve_model_dir(name_or_path: str) -> Path:
         ) from None
 
 
+@contextlib.contextmanager
+def quiet_loading() -> Iterator[None]:
+    """No "Loading weights" progress bar per load (it is noise in library use); the caller's own
+    transformers progress-bar setting is restored afterwards."""
+    from transformers.utils import logging
+
+    was_enabled = logging.is_progress_bar_enabled()
+    logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            logging.enable_progress_bar()
+
+
 class TorchBackend:
     def __init__(self, model, device: str | None = None) -> None:
         import torch
@@ -59,14 +75,20 @@ class TorchBackend:
         from transformers import AutoModelForTokenClassification
 
         has_safetensors = any(model_dir.glob("*.safetensors"))
+        has_pickle = any(model_dir.glob("pytorch_model*.bin"))
+        if not has_safetensors and not has_pickle:
+            onnx = [p.name for p in (*model_dir.glob("*.onnx"), *model_dir.glob(f"{ONNX_DIRNAME}/*.onnx"))]
+            hint = f"; it holds ONNX files ({', '.join(sorted(onnx))}): load it with backend='onnx' (CLI: --backend onnx)" if onnx else ""
+            raise IsnadDataError(f"{model_dir} has no PyTorch weights (model.safetensors){hint}")
         if not has_safetensors and not allow_pickle:
             raise IsnadDataError(
                 f"{model_dir} has no .safetensors weights; pickle checkpoints (pytorch_model.bin) can run "
                 "arbitrary code when loaded and are refused. Pass allow_pickle=True only for a file you trust."
             )
-        model = AutoModelForTokenClassification.from_pretrained(
-            model_dir, use_safetensors=has_safetensors, trust_remote_code=False
-        )
+        with quiet_loading():
+            model = AutoModelForTokenClassification.from_pretrained(
+                model_dir, use_safetensors=has_safetensors, trust_remote_code=False
+            )
         return cls(model, device)
 
     def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:

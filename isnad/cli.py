@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from isnad.errors import MissingDependencyError
 from isnad.spans import IsnadDataError
 
 
@@ -69,6 +70,19 @@ def load_predictor(args: argparse.Namespace):
     return Tagger.from_pretrained(args.model, backend=args.backend, quantized=args.quantized)
 
 
+def predict_all(predictor, texts: list[str], desc: str, progress: bool = True, chunk: int = 64) -> list[list[dict]]:
+    """predictor.predict over many texts, with a progress bar of texts done."""
+    from tqdm import tqdm
+
+    out: list[list[dict]] = []
+    with tqdm(total=len(texts), desc=desc, unit=" texts", disable=not progress, file=sys.stderr) as bar:
+        for start in range(0, len(texts), chunk):
+            part = texts[start : start + chunk]
+            out.extend(predictor.predict(part))
+            bar.update(len(part))
+    return out
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from isnad.training.train import run
 
@@ -85,7 +99,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     # A model trained on another label schema (e.g. the ANERcorp yardstick) is scored in its own labels.
     families = predictor.contract.families if hasattr(predictor, "contract") else FAMILIES
     records = read_records(args.data, by_name(families))
-    predicted = predictor.predict([r.text for r in records])
+    predicted = predict_all(predictor, [r.text for r in records], "isnad evaluate", progress=not args.no_progress)
     spans = [[Span(s["start"], s["end"], s["label"], s["type"]) for s in doc] for doc in predicted]
     report = score_spans([r.spans for r in records], spans, families)
     print(format_table(report))
@@ -182,7 +196,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     _quiet_libraries()
     from isnad.onnx_export import export_onnx
 
-    paths = export_onnx(args.model, args.output, quantize=not args.no_int8)
+    paths = export_onnx(args.model, args.output, quantize=not args.no_int8, progress=not args.no_progress)
     for kind, path in paths.items():
         print(f"{kind}: {path}")
     return 0
@@ -204,7 +218,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     predictor = load_predictor(args) if args.model or args.rules else None
     schema = by_name(predictor.contract.families) if hasattr(predictor, "contract") else schema_option(args)
     if predictor is not None:
-        for (_, doc), spans in zip(documents, predictor.predict([d["text"] for _, d in documents])):
+        for (_, doc), spans in zip(documents, predict_all(predictor, [d["text"] for _, d in documents], "isnad render", not args.no_progress)):
             doc["spans"] = spans
     for number, doc in documents:
         # Spans from a file are checked against the schema first: a wrong type or offset is named, not a crash.
@@ -246,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     _model_options(p)
     p.add_argument("--data", required=True, help="gold span JSONL or markup file")
     p.add_argument("--output", help="write the scores as JSON here")
+    p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("predict", help="tag JSONL lines {id, text} (or plain text on stdin)")
@@ -263,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", required=True)
     p.add_argument("--output", help="folder (default: <model>/onnx)")
     p.add_argument("--no-int8", action="store_true", help="skip the quantized model")
+    p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("render", help="right-to-left HTML page showing all four layers")
@@ -271,6 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="JSONL with text (and spans, unless --model/--rules tags it)")
     p.add_argument("output", help="HTML file to write")
     p.add_argument("--title", default="Isnad")
+    p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("validate", help="check span JSONL / markup files against the data contract")
@@ -290,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except IsnadDataError as error:
+    except (IsnadDataError, MissingDependencyError) as error:
         print(f"isnad {args.command}: error: {error}", file=sys.stderr)
         return 2
 

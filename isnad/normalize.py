@@ -11,8 +11,11 @@ from typing import Callable
 
 import regex
 
+from isnad.errors import MissingDependencyError
+
+from isnad.arabic import strip_harakat
+
 _SURROGATES = regex.compile(r"[\ud800-\udfff]")
-_ARABIC_DIACRITICS = regex.compile(r"[\u064B-\u0652\u0670\u0640]")  # harakat, dagger alef, tatweel
 
 
 def safe_for_tokenizer(token: str) -> str:
@@ -21,8 +24,9 @@ def safe_for_tokenizer(token: str) -> str:
 
 
 def strip_diacritics_tatweel(token: str) -> str:
-    """What AraBERT v0.2 and CAMeLBERT were pre-trained on: no harakat, no tatweel."""
-    return _ARABIC_DIACRITICS.sub("", token)
+    """What AraBERT v0.2 and CAMeLBERT were pre-trained on: no harakat (U+064B-U+0652), no dagger
+    alef, no tatweel. Other marks (maddah, hamza above/below: U+0653-U+0655) are kept."""
+    return strip_harakat(token, dagger_alef=True, further_marks=False)
 
 
 def arabert_v2(token: str) -> str:
@@ -42,7 +46,7 @@ def _arabert_preprocessor():
     try:
         from arabert.preprocess import ArabertPreprocessor
     except ImportError:
-        raise ImportError("the 'arabert' normalizer needs the arabert package: pip install 'isnad[arabert]'") from None
+        raise MissingDependencyError("the 'arabert' normalizer", "arabert", "arabert") from None
     return ArabertPreprocessor(model_name="bert-base-arabertv02")
 
 
@@ -57,5 +61,7 @@ def get_normalizer(name: str | None) -> Callable[[str], str]:
         return safe_for_tokenizer
     if name not in NORMALIZERS:
         raise ValueError(f"unknown normalizer {name!r} (known: {', '.join(NORMALIZERS)})")
+    if name == "arabert":
+        _arabert_preprocessor()  # fail here, at load, naming the extra, not deep inside the first map()
     inner = NORMALIZERS[name]
     return lambda token: safe_for_tokenizer(inner(token))

@@ -6,11 +6,11 @@ Uses torch.onnx.export directly: Optimum's exporter cannot sit beside transforme
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from pathlib import Path
 
-from isnad.backends import ONNX_DIRNAME, ONNX_FP32, ONNX_INT8, ONNX_PROVENANCE, resolve_model_dir
+from isnad.backends import ONNX_DIRNAME, ONNX_FP32, ONNX_INT8, ONNX_PROVENANCE, quiet_loading, resolve_model_dir
+from isnad.files import sha256_file
 
 OPSET = 17
 # Per-channel weight scales: on the default model's 300 benchmark paragraphs, int8 spans agree with
@@ -19,18 +19,11 @@ OPSET = 17
 INT8_SETTINGS = {"per_channel": True}
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def export_onnx(model: str | Path, out_dir: str | Path | None = None, quantize: bool = True) -> dict[str, Path]:
+def export_onnx(model: str | Path, out_dir: str | Path | None = None, quantize: bool = True, progress: bool = False) -> dict[str, Path]:
     """Write model.onnx (+ model_int8.onnx), config and tokenizer into out_dir (default:
     <checkpoint>/onnx) and a provenance file naming the source checkpoint; returns the paths."""
     import torch
+    from tqdm import tqdm
     from transformers import AutoModelForTokenClassification, AutoTokenizer
 
     from isnad.contract import Contract
@@ -39,7 +32,8 @@ def export_onnx(model: str | Path, out_dir: str | Path | None = None, quantize: 
     contract = Contract.from_pretrained(model_dir)  # refuse a label-less or newer checkpoint before any work
     out = Path(out_dir) if out_dir else model_dir / ONNX_DIRNAME
     out.mkdir(parents=True, exist_ok=True)
-    network = AutoModelForTokenClassification.from_pretrained(model_dir, use_safetensors=True, trust_remote_code=False).eval()
+    with quiet_loading():
+        network = AutoModelForTokenClassification.from_pretrained(model_dir, use_safetensors=True, trust_remote_code=False).eval()
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
 
     class LogitsOnly(torch.nn.Module):
@@ -52,6 +46,8 @@ def export_onnx(model: str | Path, out_dir: str | Path | None = None, quantize: 
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
             return self.inner(input_ids=input_ids, attention_mask=attention_mask).logits
 
+    steps = tqdm(total=3 if quantize else 2, desc="isnad export-onnx", unit=" steps", disable=not progress)
+    steps.set_postfix_str("fp32 graph")
     sample = torch.ones((2, 8), dtype=torch.long)
     fp32 = out / ONNX_FP32
     with torch.inference_mode():
@@ -66,24 +62,30 @@ def export_onnx(model: str | Path, out_dir: str | Path | None = None, quantize: 
             dynamo=False,
         )
     paths = {"fp32": fp32}
+    steps.update()
     if quantize:
+        steps.set_postfix_str("int8 weights")
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
         paths["int8"] = out / ONNX_INT8
         quantize_dynamic(str(fp32), str(paths["int8"]), **INT8_SETTINGS, weight_type=QuantType.QInt8)
+        steps.update()
+    steps.set_postfix_str("config, tokenizer, provenance")
     contract.to_config(network.config)  # the ONNX folder reads back under the same contract
     network.config.save_pretrained(out)
     tokenizer.save_pretrained(out)
     weights = sorted(model_dir.glob("*.safetensors"))
     provenance = {
         "source_checkpoint": str(Path(model_dir).resolve()),
-        "source_weights_sha256": {w.name: _sha256(w) for w in weights},
+        "source_weights_sha256": {w.name: sha256_file(w) for w in weights},
         "opset": OPSET,
         "int8": {**INT8_SETTINGS, "weight_type": "QInt8", "method": "onnxruntime quantize_dynamic"} if quantize else None,
-        "files": {kind: {"name": p.name, "sha256": _sha256(p)} for kind, p in paths.items()},
+        "files": {kind: {"name": p.name, "sha256": sha256_file(p)} for kind, p in paths.items()},
         "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "torch": torch.__version__,
     }
     (out / ONNX_PROVENANCE).write_text(json.dumps(provenance, indent=2), encoding="utf-8")
     paths["provenance"] = out / ONNX_PROVENANCE
+    steps.update()
+    steps.close()
     return paths

@@ -62,3 +62,15 @@ def test_default_export_lives_in_the_checkpoint(trained_checkpoint, tmp_path):
     export_onnx(folder, quantize=False)
     assert (folder / "onnx" / "model.onnx").is_file()
     assert keys(Tagger.from_pretrained(folder, backend="onnx").predict(TEXTS[:1])) == keys(Tagger.from_pretrained(folder).predict(TEXTS[:1]))
+
+
+def test_torch_backend_on_an_onnx_only_folder_says_so(trained_checkpoint, tmp_path):
+    import pytest
+
+    from isnad import Tagger
+    from isnad.onnx_export import export_onnx
+    from isnad.spans import IsnadDataError
+
+    export_onnx(trained_checkpoint, tmp_path / "onnx-only", quantize=False)
+    with pytest.raises(IsnadDataError, match="has no PyTorch weights .*holds ONNX files \\(model.onnx\\): load it with backend='onnx'"):
+        Tagger.from_pretrained(tmp_path / "onnx-only")

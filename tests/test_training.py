@@ -222,3 +222,35 @@ def test_relative_paths_resolve_against_the_config_folder(tmp_path):
     assert config.output_dir == str(tmp_path / "out") and config.dev_file == str(folder / "dev.jsonl")
     hub = load_config(write_config(folder / "h.yaml", model_name_or_path="aubmindlab/bert-base-arabertv02", train_files=["a.jsonl"], output_dir="o"))
     assert hub.model_name_or_path == "aubmindlab/bert-base-arabertv02"
+
+
+def test_missing_base_model_fails_before_data_or_output_folder(tmp_path, data_file):
+    out = tmp_path / "never-created"
+    config = config_for(tmp_path, tmp_path / "no-such-encoder", data_file, "x", output_dir=str(out))
+    result = run_cli("train", "--config", str(config))
+    assert result.returncode == 2 and "base model folder" in result.stderr and "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
+
+
+def test_bad_data_creates_no_output_folder(tmp_path, tiny_encoder):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "قال", "spans": [{"start": 0, "end": 9, "label": "STANCE", "type": "report"}]}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("train", "--config", str(config_for(tmp_path, tiny_encoder, bad, "bad", output_dir=str(out))))
+    assert result.returncode == 2 and f"{bad}:1" in result.stderr and "Traceback" not in result.stderr and not out.exists()
+
+
+def test_a_normalizer_without_its_package_names_the_extra(monkeypatch):
+    import sys
+
+    from isnad import normalize
+    from isnad.errors import MissingDependencyError
+
+    monkeypatch.setitem(sys.modules, "arabert", None)  # as if the optional package were not installed
+    monkeypatch.setitem(sys.modules, "arabert.preprocess", None)
+    normalize._arabert_preprocessor.cache_clear()
+    try:
+        with pytest.raises(MissingDependencyError, match=r"pip install 'isnad\[arabert\]'"):
+            normalize.get_normalizer("arabert")
+    finally:
+        normalize._arabert_preprocessor.cache_clear()

@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from isnad.spans import IsnadDataError
+
 
 @dataclass
 class TrainConfig:
@@ -149,7 +151,17 @@ def _typed(path: Path, key: str, value: Any) -> Any:
 
 
 def load_config(path: str | Path, overrides: list[str] = (), base: Path | None = None) -> TrainConfig:
-    """Read a YAML config; `overrides` are "key=value" strings (value parsed as YAML)."""
+    """Read a YAML config; `overrides` are "key=value" strings (value parsed as YAML). Every problem
+    is an IsnadDataError (a ValueError) naming the file and the setting."""
+    try:
+        return _load_config(Path(path), list(overrides), base)
+    except IsnadDataError:
+        raise
+    except ValueError as error:
+        raise IsnadDataError(str(error)) from None
+
+
+def _load_config(path: Path, overrides: list[str], base: Path | None) -> TrainConfig:
     path = Path(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from isnad.contract import Contract
 from isnad.data import read_records
+from isnad.errors import MissingDependencyError
+from isnad.spans import IsnadDataError
 from isnad.labels import FAMILY_BY_NAME, Family
 from isnad.training.checkpoints import last_complete_checkpoint
 from isnad.training.config import TrainConfig, load_config
@@ -33,6 +35,16 @@ def check_output_dir(path: Path) -> None:
         raise SystemExit(f"isnad train: error: output folder {path} is not writable ({error.strerror})") from None
 
 
+def check_base_model(name_or_path: str) -> None:
+    """A local base model (an absolute path once the config is read) must be a model folder; a Hub
+    id is checked by transformers when it loads."""
+    path = Path(name_or_path)
+    if path.is_absolute() and not (path / "config.json").is_file():
+        what = "has no config.json" if path.is_dir() else "does not exist"
+        hint = " (run `make base` to build the offline base encoder)" if "artifacts" in path.parts else ""
+        raise IsnadDataError(f"base model folder {path} {what}: set model_name_or_path to a model folder or a Hub id{hint}")
+
+
 def load_split(paths: list[str], partial: dict[str, list[str]] | None = None, schema: dict[str, Family] = FAMILY_BY_NAME):
     """All records of the given files, validated up front (errors name file and line); records of
     partial files carry the families they supervise."""
@@ -46,7 +58,7 @@ def load_split(paths: list[str], partial: dict[str, list[str]] | None = None, sc
     for path, families in sources:
         unknown = [f for f in families if f not in schema]
         if unknown:
-            raise ValueError(f"partial_files: unknown families {unknown} for {path}")
+            raise IsnadDataError(f"partial_files: unknown families {unknown} for {path}")
         dataset = load_dataset(path, schema)
         parts.append(dataset.add_column("families", [list(families)] * len(dataset)))
     return datasets.concatenate_datasets(parts) if len(parts) > 1 else parts[0]
@@ -67,14 +79,20 @@ def _train(config: TrainConfig, resume: bool) -> dict:
     from isnad.training.modeling import init_model
     from isnad.training.trainer import IsnadTrainer, word_level_metrics
 
-    output_dir = Path(config.output_dir)
-    check_output_dir(output_dir)
+    from isnad.normalize import get_normalizer
+
+    # Everything that can be wrong with the setup fails here, before any data is read or any
+    # folder is created: the base model, the normalizer's package, then the data, then the output.
+    check_base_model(config.model_name_or_path)
+    get_normalizer(config.normalizer)
     contract = config.contract()
     schema = contract.schema
     train_raw = load_split(config.train_files, config.partial_files, schema)
     dev_raw = load_split([config.dev_file], schema=schema) if config.dev_file else None
     test_records = read_records(config.test_file, schema) if config.test_file else None
     dev_records = read_records(config.dev_file, schema) if config.dev_file else None
+    output_dir = Path(config.output_dir)
+    check_output_dir(output_dir)
 
     set_seed(config.seed)
     layout = contract.layout
@@ -257,10 +275,10 @@ def run(config_path: str | Path, overrides: list[str] = (), resume: bool = False
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
         config = load_config(config_path, list(overrides))
-    except ValueError as error:
+        train(config, resume=resume)
+    except (IsnadDataError, MissingDependencyError) as error:
         print(f"isnad train: error: {error}", file=sys.stderr)
         return 2
-    train(config, resume=resume)
     return 0
 
 
