@@ -24,6 +24,17 @@ def run(command: list[str]) -> None:
     subprocess.run(command, check=True, cwd=ROOT)
 
 
+def repository_relative(value):
+    """Paths inside the repository as relative paths: a committed file names no machine's folders."""
+    if isinstance(value, str) and value.startswith(str(ROOT) + "/"):
+        return value[len(str(ROOT)) + 1 :]
+    if isinstance(value, list):
+        return [repository_relative(v) for v in value]
+    if isinstance(value, dict):
+        return {repository_relative(k): repository_relative(v) for k, v in value.items()}
+    return value
+
+
 def table(report: dict, info: dict) -> list[str]:
     strict, overlap = report["strict"]["NER"], report["overlap"]["NER"]
     types = [k for k in strict if k != "all"]
@@ -61,7 +72,7 @@ def main() -> None:
     info = json.loads((output / "isnad_training.json").read_text(encoding="utf-8"))
     lines = table(report, info)
     print("\n".join(lines))
-    summary = {"micro_f1": report["strict"]["micro"]["f1"], "published_reference": PUBLISHED, "config": info["config"]}
+    summary = {"micro_f1": report["strict"]["micro"]["f1"], "published_reference": PUBLISHED, "config": repository_relative(info["config"])}
     out = ROOT / "docs" / "yardstick.json"
     out.write_text(json.dumps({**summary, "markdown": lines}, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"wrote {out}")
