@@ -41,9 +41,10 @@ tiny: setup
 	$(ISNAD) predict --model artifacts/tiny-model --backend onnx --input data/gold/test.jsonl --output artifacts/tiny-predictions.jsonl --no-progress
 
 # Public yardstick (outside the main job): the same pipeline trained for ANERcorp NER, CAMeL Lab split;
-# writes docs/yardstick.json, which the model card includes.
+# writes docs/yardstick.json, which the model card includes. ANERcorp is research-only and not shipped:
+# make yardstick ANERCORP=path/to/ANERCorp.txt
 yardstick: base
-	$(PY) scripts/yardstick.py
+	$(PY) scripts/yardstick.py $(if $(ANERCORP),--anercorp $(ANERCORP))
 
 bench: setup
 	$(PY) benchmarks/bench_inference.py --model $(MODEL)

@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     from isnad.training.anercorp import NER_SCHEMA, convert_file, convert_ner_file
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--input", type=Path, default=REPO.parent / "shared" / "data" / "anercorp" / "ANERCorp.txt")
+    parser.add_argument("--input", type=Path, required=True, help="ANERCorp.txt of the ANERcorp release (research-only; not in this repository)")
     parser.add_argument("--out", type=Path, help="default data/anercorp, or data/anercorp-ner with --ner")
     parser.add_argument("--ner", action="store_true", help="all four types as NER spans, CAMeL Lab train/test split")
     args = parser.parse_args(argv)

@@ -1,8 +1,9 @@
 """Public yardstick: train configs/anercorp-ner.yaml (ANERcorp, CAMeL Lab split) with the Isnad
 pipeline and write docs/yardstick.json (a markdown table that the model card includes).
 
-Converts ANERcorp first when data/anercorp-ner/ is missing, and reuses a finished run.
-Run from the repository root:  python scripts/yardstick.py
+Converts ANERcorp first when data/anercorp-ner/ is missing (--anercorp names its ANERCorp.txt, which
+this repository does not ship: research-only), and reuses a finished run.
+Run from the repository root:  python scripts/yardstick.py --anercorp PATH/TO/ANERCorp.txt
 """
 
 from __future__ import annotations
@@ -62,9 +63,16 @@ def table(report: dict, info: dict) -> list[str]:
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--anercorp", help="ANERCorp.txt, needed once to build data/anercorp-ner/")
+    args = parser.parse_args()
     data = ROOT / "data" / "anercorp-ner"
     if not (data / "train.jsonl").is_file():
-        run([sys.executable, "scripts/convert_anercorp.py", "--ner"])
+        if not args.anercorp:
+            raise SystemExit("data/anercorp-ner/ is missing: pass --anercorp PATH/TO/ANERCorp.txt to build it")
+        run([sys.executable, "scripts/convert_anercorp.py", "--ner", "--input", args.anercorp])
     output = ROOT / "runs" / "anercorp-ner"
     if not (output / "isnad_training.json").is_file():
         run([sys.executable, "-m", "isnad.cli", "train", "--config", str(CONFIG)])
