@@ -20,15 +20,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import regex
+from isnad.arabic import strip_nonspacing_marks
 
 SENTENCE_END = re.compile(r"(?<!\d)[.!?؟;؛](?!\d)|\n")
 _PREPOSITION_STEMS = ("وفقا", "بحسب", "حسب", "نقلا", "طبقا", "استنادا", "حسبما")
-_STRIP = regex.compile(r"[\p{Mn}\u0640]")
 
 
 def _is_prepositional(cue_text: str) -> bool:
-    bare = _STRIP.sub("", cue_text)
+    bare = strip_nonspacing_marks(cue_text)
     bare = bare[1:] if bare[:1] in ("و", "ف") and len(bare) > 3 else bare
     return bare.startswith(_PREPOSITION_STEMS)
 

@@ -36,6 +36,7 @@ import regex
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from isnad.arabic import strip_harakat, unify_alef_ya  # noqa: E402
 from isnad.data import read_records, validate_file, write_records  # noqa: E402
 from isnad.spans import Record  # noqa: E402
 from isnad.training import corpora  # noqa: E402
@@ -48,7 +49,6 @@ MIN_PER_QUOTA = 35
 TEST_SIZE, DEV_SIZE = 240, 125
 AGREEMENT_SIZE = 60
 BATCH_SIZE = 80
-DIACRITICS = regex.compile("[\u064b-\u065f\u0670\u0640]")
 WORD_CHAR = r"\p{L}\p{M}\p{N}"
 
 # group -> cue words (as written by the brief); groups in QUOTA_GROUPS need MIN_PER_QUOTA paragraphs
@@ -69,9 +69,9 @@ NOUN_GROUPS = ("source",)
 
 
 def normalise(text: str) -> str:
-    """Matching copy only: drop diacritics/tatweel and unify alef and final ya variants."""
-    text = DIACRITICS.sub("", text)
-    return text.translate(str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"}))
+    """Matching copy only: drop Arabic diacritics (U+064B-U+065F, dagger alef) and tatweel and unify
+    alef and final ya variants (ta marbuta is kept): offsets are never taken from this copy."""
+    return unify_alef_ya(strip_harakat(text, dagger_alef=True, further_marks=True))
 
 
 def cue_pattern(cue: str, noun: bool) -> regex.Pattern[str]:

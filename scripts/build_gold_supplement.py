@@ -12,6 +12,7 @@ from pathlib import Path
 
 import regex
 
+from isnad.arabic import strip_harakat
 from isnad.data import read_records, write_records
 from isnad.spans import Record
 from isnad.training.corpora import LICENSES, iter_paragraphs
@@ -31,7 +32,7 @@ def main() -> None:
     candidates, seen_docs = [], set()
     for paragraph in iter_paragraphs(Path(args.shared)):
         key = (paragraph.corpus, paragraph.doc_id)
-        if key in pool_docs or key in seen_docs or not DENY.search(regex.sub(r"[\u064b-\u0652\u0640]", "", paragraph.text)):
+        if key in pool_docs or key in seen_docs or not DENY.search(strip_harakat(paragraph.text, dagger_alef=False)):
             continue
         seen_docs.add(key)
         candidates.append(paragraph)

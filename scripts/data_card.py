@@ -11,7 +11,6 @@ from pathlib import Path
 from isnad.data import read_records
 from isnad.evaluation import score_spans
 from isnad.labels import FAMILIES
-from isnad.spans import Span
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "data" / "gold"
@@ -61,8 +60,7 @@ def main() -> None:
 
     splits = {s: read_records(GOLD / f"{s}.jsonl") for s in SPLITS}
     test = splits["test"]
-    predicted = RuleTagger().predict([r.text for r in test])
-    baseline = score_spans([r.spans for r in test], [[Span(x["start"], x["end"], x["label"], x["type"]) for x in doc] for doc in predicted])
+    baseline = score_spans([r.spans for r in test], RuleTagger().predict_spans([r.text for r in test]))
     (GOLD / "rule_baseline_test.json").write_text(json.dumps(baseline, indent=2), encoding="utf-8")
     agreement_path = GOLD / "agreement.json"
     agreement = json.loads(agreement_path.read_text(encoding="utf-8")) if agreement_path.is_file() else None

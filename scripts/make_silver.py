@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 
 from isnad.data import iter_jsonl_objects, write_records  # noqa: E402
 from isnad.rules import RuleTagger  # noqa: E402
-from isnad.spans import Record, Span, span_problems  # noqa: E402
+from isnad.spans import Record, span_problems  # noqa: E402
 from isnad.training.corpora import CORPORA, LICENSES, iter_paragraphs  # noqa: E402
 
 
@@ -84,19 +84,18 @@ def main(argv: list[str] | None = None) -> int:
 
     tagger = RuleTagger()
     tag_start = time.time()
-    predictions = tagger.predict([p.text for p in chosen])
+    predictions = tagger.predict_spans([p.text for p in chosen])
     tag_time = time.time() - tag_start
 
     records, counts, per_corpus = [], Counter(), Counter()
     for p, spans in zip(chosen, predictions):
-        span_objs = [Span(d["start"], d["end"], d["label"], d["type"], d["score"]) for d in spans]
-        problems = span_problems(p.text, span_objs)
+        problems = span_problems(p.text, spans)
         if problems:  # never expected: the tagger only emits whole-word, non-overlapping spans
             raise SystemExit(f"{p.id}: {problems[0]}")
-        counts.update((d["label"], d["type"]) for d in spans)
+        counts.update((s.label, s.type) for s in spans)
         per_corpus[p.corpus] += 1
         meta = {"corpus": p.corpus, "doc_id": p.doc_id, "paragraph": p.index, "license": LICENSES[p.corpus], "split": "silver"}
-        records.append(Record(p.id, p.text, span_objs, meta))
+        records.append(Record(p.id, p.text, spans, meta))
     write_records(records, args.out)
 
     print(f"wrote {len(records)} records to {args.out}: " + ", ".join(f"{c} {per_corpus[c]}" for c in CORPORA))

@@ -7,6 +7,7 @@ the shorter one is dropped from the draft and counted, never silently.
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 from isnad.data import read_records, write_records
@@ -34,8 +35,8 @@ def main() -> None:
     for path in map(Path, args.inputs):
         records = read_records(path)
         drafts, dropped = [], 0
-        for record, predicted in zip(records, tagger.predict([r.text for r in records])):
-            spans, lost = drop_crossing([Span(s["start"], s["end"], s["label"], s["type"]) for s in predicted])
+        for record, predicted in zip(records, tagger.predict_spans([r.text for r in records])):
+            spans, lost = drop_crossing([replace(s, score=None) for s in predicted])  # drafts carry no scores
             dropped += lost
             drafts.append(Record(record.id, record.text, spans))
         out = Path(args.out_dir) / path.name

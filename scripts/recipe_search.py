@@ -85,10 +85,8 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="run only recipes whose name contains one of these; finished ones still appear")
     args = parser.parse_args()
     from isnad.rules import RuleTagger
-    from isnad.spans import Span
 
-    rules = RuleTagger()
-    as_spans = lambda texts: [[Span(s["start"], s["end"], s["label"], s["type"]) for s in doc] for doc in rules.predict(texts)]
+    as_spans = RuleTagger().predict_spans
     gold = ROOT / "data" / "gold"
     rows = [row("rules (isnad.rules)", evaluate_predictions(read_records(gold / "dev.jsonl"), as_spans),
                 evaluate_predictions(read_records(gold / "test.jsonl"), as_spans))]

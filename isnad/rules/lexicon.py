@@ -26,8 +26,8 @@ columns `entry`, `label`, `type`, `source` at least; `source` says where an entr
   anywhere; cue: only next to a cue or after a media head; head: only after a media head) and
   `license`.
 
-Normalization (matching only; offsets always refer to the original text): diacritics and tatweel
-removed, أ/إ/آ/ٱ -> ا, ة -> ه, ى -> ي.
+Normalization (matching only; offsets always refer to the original text): every combining mark and
+tatweel removed, أ/إ/آ/ٱ -> ا, ة -> ه, ى -> ي (composed from isnad.arabic).
 """
 
 from __future__ import annotations
@@ -36,20 +36,20 @@ import csv
 import io
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 
 import regex
 
+from isnad.arabic import strip_marks, unify_alef_ya, unify_ta_marbuta
+
 GAZETTEER_LICENSE = "research-only (ANERGazet, Benajiba et al. 2007)"
 
-_MARKS = regex.compile(r"[\p{M}\u0640]")
-_TRANSLATE = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
 _ARABIC_WORD = regex.compile(r"[\u0621-\u064A]+")
 
 
 def normalize(word: str) -> str:
-    """Matching form of a word or phrase: no diacritics/tatweel, unified alef, ta marbuta, ya."""
-    return _MARKS.sub("", word).translate(_TRANSLATE)
+    """Matching form of a word or phrase: no marks/tatweel, unified alef, ta marbuta, ya. The widest
+    normalization here, since lexicon entries and news text spell these variants inconsistently."""
+    return unify_ta_marbuta(unify_alef_ya(strip_marks(word)))
 
 
 def normalize_phrase(phrase: str) -> tuple[str, ...]:
@@ -197,77 +197,3 @@ _STOPLIKE = {
 # ANERGazet media-block lines that are ordinary words, places or parties rather than outlets.
 _MEDIA_SKIP = {"بيان", "حزب الله", "العراق", "تونس", "المغرب", "العام", "الانباء", "اخبار", "اليوم",
                "عمان", "الشرق", "النسخة العربية", "الشبكة العربية", "الاسبوع", "الصحافة"}
-
-
-def build_gazetteer_tsv(anergazet_dir: str | Path, out: str | Path) -> int:
-    """Write gazetteer.tsv from ANERGazet {Pers,Org,Loc}Gazetteer.txt plus the hand outlets.
-
-    Filters: non-Arabic-letter lines, entries shorter than 3 letters, entries starting with وال
-    (a clitic glued to a name), common words (_STOPLIKE), sports clubs and car makes that are one
-    word (mostly city names) in the Org list, and Loc entries shorter than 4 letters.
-    """
-    from isnad.rules import lexicon as _self  # noqa: F401  (keeps the function self-contained)
-
-    root = Path(anergazet_dir)
-    seen: set[tuple[str, str]] = set()
-    rows: list[list[str]] = []
-
-    def emit(entry: str, typ: str, standalone: str, source: str, license_: str) -> None:
-        entry = " ".join(entry.split())
-        key = (normalize(entry), typ)
-        if not entry or key in seen:
-            return
-        seen.add(key)
-        rows.append([entry, "ACTOR", typ, standalone, source, license_])
-
-    def clean(line: str) -> str | None:
-        line = " ".join(line.split())
-        if not line or not all(_ARABIC_WORD.fullmatch(part) for part in line.split()):
-            return None
-        if len(normalize(line).replace(" ", "")) < 3 and normalize(line) not in _COMMON:
-            return None
-        if normalize(line).startswith("وال"):
-            return None
-        return line
-
-    stop = {normalize(w) for w in _STOPLIKE}
-    for line in (root / "PersGazetteer.txt").read_text(encoding="utf-8").splitlines():
-        entry = clean(line)
-        if entry and " " not in entry and normalize(entry) not in stop:
-            emit(entry, "person_token", "yes", "ANERGazet", GAZETTEER_LICENSE)
-    org_lines = (root / "OrgGazetteer.txt").read_text(encoding="utf-8").splitlines()
-    media_end = next((i for i, line in enumerate(org_lines) if line.strip() == "-"), len(org_lines))
-    for i, line in enumerate(org_lines):
-        entry = clean(line)
-        if not entry:
-            continue
-        if i < media_end and normalize(entry) in {normalize(w) for w in _MEDIA_SKIP}:
-            continue
-        if i < media_end:  # the first block of OrgGazetteer lists newspapers, agencies, channels
-            standalone = "yes" if normalize(entry).startswith("وكاله") or normalize(entry) in {normalize("رويترز"), normalize("ايلاف"), normalize("بي بي سي")} else "head"
-            emit(entry, "media", standalone, "ANERGazet", GAZETTEER_LICENSE)
-        elif " " in entry:  # multi-word club names (ريال مدريد); one-word ones are mostly cities
-            emit(entry, "org", "yes", "ANERGazet", GAZETTEER_LICENSE)
-    for standalone, names in HAND_OUTLETS.items():
-        for name in names:
-            key = (normalize(name), "media")
-            if key in seen:  # the hand list decides standalone for outlets it names
-                rows[:] = [r for r in rows if (normalize(r[0]), r[2]) != key]
-                seen.discard(key)
-            emit(name, "media", standalone, "hand", "")
-    for line in (root / "LocGazetteer.txt").read_text(encoding="utf-8").splitlines():
-        entry = clean(line)
-        if entry and normalize(entry) not in stop and len(normalize(entry)) >= 4:
-            emit(entry, "location", "cue", "ANERGazet", GAZETTEER_LICENSE)
-    out = Path(out)
-    with out.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE)
-        writer.writerow(["entry", "label", "type", "standalone", "source", "license"])
-        writer.writerows(rows)
-    return len(rows)
-
-
-if __name__ == "__main__":  # python -m isnad.rules.lexicon ANERGazet_DIR OUT.tsv
-    import sys
-
-    print(build_gazetteer_tsv(sys.argv[1], sys.argv[2]))
