@@ -21,14 +21,16 @@ setup: $(STAMP)
 base: setup
 	$(PY) scripts/build_base_encoder.py --skip-timing
 
-# Main job: silver stage (rule-tagged paragraphs, gold documents excluded), then the default model on the
-# gold data, evaluated on dev and test (calibrated scores),
+# Main job: silver stage (the committed unlabelled paragraphs, rule-tagged), then the default model on the
+# gold data, evaluated on dev and test (calibrated scores) and on the out-of-domain split, against the rules,
 # export ONNX fp32 + int8, write the model card, and render the test predictions as an HTML page.
 train: base
-	$(PY) scripts/make_silver.py --limit 3000 --out artifacts/silver-3000.jsonl
+	$(PY) scripts/make_silver.py --paragraphs data/unlabelled/silver-paragraphs.jsonl --out artifacts/silver-3000.jsonl
 	$(ISNAD) train --config configs/default-silver.yaml
 	$(ISNAD) train --config configs/default.yaml
-	$(ISNAD) export-onnx --model $(MODEL)
+	$(ISNAD) evaluate --model $(MODEL) --data data/gold/extra/ood_test.jsonl --output $(MODEL)/eval_ood.json --no-progress
+	$(ISNAD) evaluate --rules --data data/gold/extra/ood_test.jsonl --output artifacts/rules_eval_ood.json --no-progress
+	$(ISNAD) export-onnx --model $(MODEL) --no-progress
 	$(PY) scripts/write_model_card.py --model $(MODEL)
 	$(ISNAD) predict --model $(MODEL) --backend onnx --quantized --input data/gold/test.jsonl --output artifacts/test-predictions.jsonl --no-progress
 	$(ISNAD) render artifacts/test-predictions.jsonl artifacts/test-predictions.html --title "Isnad default model: gold test split"

@@ -1,14 +1,18 @@
-"""Silver data: RuleTagger spans over shared-corpus paragraphs that are not in the gold data.
+"""Silver data: RuleTagger spans over unlabelled news paragraphs that are not in the gold data.
 
-Paragraphs come from isnad.training.corpora (the same readers, ids, paragraph filter and
-deduplication as scripts/build_gold_pool.py). Every document that appears in a gold file
-(`meta.corpus` + `meta.doc_id` of each record of data/gold/*.jsonl, or the files given with --gold)
-is excluded, and so is any paragraph whose text equals a gold paragraph's text. The kept paragraphs
-are shuffled with --seed and the first --limit are tagged. Records: id `<corpus>/<doc_id>/p<index>`,
-meta {corpus, doc_id, paragraph, license, split: "silver"}.
+Two steps, so the main job needs no corpus:
+1. choose (development, once): `--corpora DIR` reads the news corpora through isnad.training.corpora
+   (the same readers, ids, paragraph filter and deduplication as scripts/build_gold_pool.py), keeps only
+   corpora whose license allows redistribution (saudinewsnet CC BY-NC-SA 4.0, antcorpus Apache-2.0;
+   unifiedfc is research-only and stays out), drops every document that appears in a gold file
+   (`meta.corpus` + `meta.doc_id` of data/gold/*.jsonl and data/gold/extra/*.jsonl, or --gold) and any
+   paragraph whose text equals a gold text, shuffles with --seed and writes the first --limit
+   paragraphs, unlabelled, with corpus, document id, paragraph index, origin and license, to
+   data/unlabelled/silver-paragraphs.jsonl (committed).
+2. tag (the main job): `--paragraphs FILE` rule-tags those paragraphs into --out.
 
-Run from the repository root:
-    python scripts/make_silver.py [--shared ../shared/data] [--out data/silver/silver.jsonl] [--limit 25000] [--seed 13]
+    python scripts/make_silver.py --corpora CORPORA_DIR --limit 3000 --paragraphs-out data/unlabelled/silver-paragraphs.jsonl
+    python scripts/make_silver.py --paragraphs data/unlabelled/silver-paragraphs.jsonl --out artifacts/silver-3000.jsonl
 """
 
 from __future__ import annotations
@@ -24,10 +28,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from isnad.data import iter_jsonl_objects, write_records  # noqa: E402
+from isnad.data import iter_jsonl_objects, read_records, write_records  # noqa: E402
 from isnad.rules import RuleTagger  # noqa: E402
 from isnad.spans import Record, span_problems  # noqa: E402
-from isnad.training.corpora import CORPORA, LICENSES, iter_paragraphs  # noqa: E402
+from isnad.training.corpora import LICENSES, iter_paragraphs  # noqa: E402
 
 
 def gold_exclusions(paths: list[Path]) -> tuple[set[tuple[str, str]], set[str], int]:
@@ -53,25 +57,20 @@ def gold_exclusions(paths: list[Path]) -> tuple[set[tuple[str, str]], set[str], 
     return docs, texts, records
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--out", type=Path, default=REPO / "data" / "silver" / "silver.jsonl")
-    parser.add_argument("--limit", type=int, default=25000)
-    parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--gold", nargs="*", default=[str(REPO / "data" / "gold" / "*.jsonl")],
-                        help="gold span files or globs whose documents are excluded (default data/gold/*.jsonl)")
-    args = parser.parse_args(argv)
+REDISTRIBUTABLE = ("saudinewsnet", "antcorpus")
+DEFAULT_GOLD = [str(REPO / "data" / "gold" / "*.jsonl"), str(REPO / "data" / "gold" / "extra" / "*.jsonl")]
 
+
+def choose(corpora: Path, limit: int, seed: int, gold: list[str]) -> list[Record]:
+    """Unlabelled paragraphs of the redistributable corpora, gold documents and texts excluded."""
     started = time.time()
-    gold_paths = sorted({Path(p) for pattern in args.gold for p in glob.glob(pattern)})
+    gold_paths = sorted({Path(p) for pattern in gold for p in glob.glob(pattern)})
     docs, texts, n_gold = gold_exclusions(gold_paths)
     if not gold_paths:
-        print("WARNING: no gold files found: nothing is excluded", file=sys.stderr)
+        raise SystemExit("no gold files found: refusing to choose silver paragraphs without excluding gold documents")
     print(f"gold: {len(gold_paths)} files, {n_gold} records, {len(docs)} documents excluded")
-
     kept, excluded = [], Counter()
-    for paragraph in iter_paragraphs(args.shared):
+    for paragraph in iter_paragraphs(corpora, REDISTRIBUTABLE):
         if (paragraph.corpus, paragraph.doc_id) in docs:
             excluded["gold document"] += 1
         elif paragraph.text in texts:
@@ -79,30 +78,56 @@ def main(argv: list[str] | None = None) -> int:
         else:
             kept.append(paragraph)
     print(f"paragraphs: {len(kept)} candidates, excluded {dict(excluded)} ({time.time() - started:.0f}s reading)")
-    random.Random(args.seed).shuffle(kept)
-    chosen = kept[: args.limit]
+    random.Random(seed).shuffle(kept)
+    return [
+        Record(p.id, p.text, [], {"corpus": p.corpus, "doc_id": p.doc_id, "paragraph": p.index, "origin": p.origin,
+                                  "license": LICENSES[p.corpus], "split": "silver"})
+        for p in kept[:limit]
+    ]
 
-    tagger = RuleTagger()
-    tag_start = time.time()
-    predictions = tagger.predict_spans([p.text for p in chosen])
-    tag_time = time.time() - tag_start
 
+def tag(paragraphs: list[Record], out: Path) -> None:
+    """Rule-tag the paragraphs (the silver stage's training data)."""
+    started = time.time()
+    predictions = RuleTagger().predict_spans([p.text for p in paragraphs])
+    tag_time = time.time() - started
     records, counts, per_corpus = [], Counter(), Counter()
-    for p, spans in zip(chosen, predictions):
+    for p, spans in zip(paragraphs, predictions):
         problems = span_problems(p.text, spans)
         if problems:  # never expected: the tagger only emits whole-word, non-overlapping spans
             raise SystemExit(f"{p.id}: {problems[0]}")
         counts.update((s.label, s.type) for s in spans)
-        per_corpus[p.corpus] += 1
-        meta = {"corpus": p.corpus, "doc_id": p.doc_id, "paragraph": p.index, "license": LICENSES[p.corpus], "split": "silver"}
-        records.append(Record(p.id, p.text, spans, meta))
-    write_records(records, args.out)
-
-    print(f"wrote {len(records)} records to {args.out}: " + ", ".join(f"{c} {per_corpus[c]}" for c in CORPORA))
+        per_corpus[p.meta["corpus"]] += 1
+        records.append(Record(p.id, p.text, spans, p.meta))
+    write_records(records, out)
+    print(f"wrote {len(records)} records to {out}: " + ", ".join(f"{c} {n}" for c, n in sorted(per_corpus.items())))
     print(f"paragraphs with at least one span: {sum(1 for s in predictions if s)}")
     for (label, typ), n in sorted(counts.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
         print(f"  {label:<12} {str(typ):<12} {n}")
-    print(f"tagging: {tag_time:.1f}s ({len(chosen) / max(tag_time, 1e-9):.0f} paragraphs/s); total {time.time() - started:.0f}s")
+    print(f"tagging: {tag_time:.1f}s ({len(paragraphs) / max(tag_time, 1e-9):.0f} paragraphs/s)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--corpora", type=Path, help="choose: the news corpus folder (development only)")
+    source.add_argument("--paragraphs", type=Path, help="tag: the committed unlabelled paragraphs")
+    parser.add_argument("--paragraphs-out", type=Path, default=REPO / "data" / "unlabelled" / "silver-paragraphs.jsonl")
+    parser.add_argument("--out", type=Path, help="tag: the silver span file to write")
+    parser.add_argument("--limit", type=int, default=3000)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--gold", nargs="*", default=DEFAULT_GOLD,
+                        help="gold span files or globs whose documents are excluded (default data/gold/*.jsonl, data/gold/extra/*.jsonl)")
+    args = parser.parse_args(argv)
+    if args.corpora is not None:
+        chosen = choose(args.corpora, args.limit, args.seed, args.gold)
+        write_records(chosen, args.paragraphs_out)
+        print(f"wrote {len(chosen)} unlabelled paragraphs to {args.paragraphs_out}: "
+              + ", ".join(f"{c} {n}" for c, n in sorted(Counter(r.meta['corpus'] for r in chosen).items())))
+        return 0
+    if args.out is None:
+        parser.error("--out is required with --paragraphs")
+    tag(read_records(args.paragraphs), args.out)
     return 0
 
 

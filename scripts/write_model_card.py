@@ -20,6 +20,27 @@ def section_from_json(path: Path, title: str) -> list[str]:
     return [f"## {title}", *data["markdown"], ""]
 
 
+def ood_section(model: Path, rules: Path) -> list[str]:
+    """Out-of-domain results (the main job's `isnad evaluate` on data/gold/extra/ood_test.jsonl) against
+    the rule tagger on the same sentences."""
+    if not (model / "eval_ood.json").is_file():
+        return []
+    ours = json.loads((model / "eval_ood.json").read_text(encoding="utf-8"))
+    base = json.loads(rules.read_text(encoding="utf-8")) if rules.is_file() else None
+    families = [k for k in ours["overlap"] if k != "micro"]
+    lines = ["## Out-of-domain test split",
+             f"{ours.get('records', '')} sentences from 8 outlets that no training document comes from (CNN, RT Arabic, France 24, "
+             "Al Arabiya, Alhurra, Sky News Arabia, Al Mayadeen, Al-Masry Al-Youm; mostly opinion and analysis, 2023-2024), "
+             "annotated from raw text without rule drafts (`data/gold/extra/`).", "",
+             "| family | gold | rules overlap F1 | model overlap F1 | rules strict F1 | model strict F1 |", "|---|---:|---:|---:|---:|---:|"]
+    pick = lambda r, mode, name: r[mode][name]["f1"] if name == "micro" else r[mode][name]["all"]["f1"]
+    gold = lambda name: ours["strict"][name]["gold"] if name == "micro" else ours["strict"][name]["all"]["gold"]
+    for name in families + ["micro"]:
+        rules_cells = [f"{pick(base, m, name):.3f}" if base else "n/a" for m in ("overlap", "strict")]
+        lines.append(f"| {name} | {gold(name)} | {rules_cells[0]} | {pick(ours, 'overlap', name):.3f} | {rules_cells[1]} | {pick(ours, 'strict', name):.3f} |")
+    return lines + [""]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", required=True)
@@ -28,7 +49,8 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "model_card.md"))
     args = parser.parse_args()
     model = Path(args.model)
-    extra = section_from_json(ROOT / "docs" / "recipes.json", "Recipe search") + section_from_json(
+    extra = ood_section(model, ROOT / "artifacts" / "rules_eval_ood.json")
+    extra += section_from_json(ROOT / "docs" / "recipes.json", "Recipe search") + section_from_json(
         ROOT / "docs" / "yardstick.json", "Public yardstick: ANERcorp NER")
     (model / "README.md").write_text(render_model_card(model, Path(args.gold), args.name, extra), encoding="utf-8")
     plot = model / "reliability.png"
