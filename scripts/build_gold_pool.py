@@ -19,7 +19,7 @@ Cue matching runs on a normalised copy (diacritics and tatweel removed, أ/إ/آ
 matches whole words, allowing a leading و/ف and ب/ل; the source-type nouns also allow the article ال
 (and بال/كال/لل), since "ذكرت الصحيفة" is as much a source mention as "صحيفة".
 
-Run from the repository root:  python scripts/build_gold_pool.py [--seed 13] [--shared ../shared/data] [--out data/gold]
+Run from the repository root:  python scripts/build_gold_pool.py --corpora CORPORA_DIR [--seed 13] [--out data/gold]
 """
 
 from __future__ import annotations
@@ -226,7 +226,8 @@ def table(rows: list[list[str]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--corpora", "--shared", dest="shared", type=Path, required=True,
+                        help="the news corpus folder (holds unifiedfc_baly2018/, saudinewsnet/, antcorpus/)")
     parser.add_argument("--out", type=Path, default=REPO / "data" / "gold")
     args = parser.parse_args(argv)
 

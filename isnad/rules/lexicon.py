@@ -21,7 +21,7 @@ columns `entry`, `label`, `type`, `source` at least; `source` says where an entr
   spokes_head, media_head, doc_head, doc_mod, unspec_head, unspec_anywhere, unspec_mod, org_head,
   org_fixed (multi-word organization names), title, skip (time words allowed between a cue and its
   source), stop (function words that end a name).
-- `gazetteer.tsv`: ANERGazet-derived names (built by `build_gazetteer_tsv`, research-only) and
+- `gazetteer.tsv`: ANERGazet-derived names (built by `tools/build_gazetteer.py`, research-only) and
   hand-listed news outlets: `type` person_token / media / org / location, `standalone` (yes: matches
   anywhere; cue: only next to a cue or after a media head; head: only after a media head) and
   `license`.
