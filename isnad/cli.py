@@ -95,6 +95,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from isnad.labels import FAMILIES, by_name
     from isnad.spans import Span
 
+    if args.output:
+        from isnad.outputs import check_distinct
+
+        check_distinct(args.data, args.output)  # before the model loads
     predictor = load_predictor(args)
     # A model trained on another label schema (e.g. the ANERcorp yardstick) is scored in its own labels.
     families = predictor.contract.families if hasattr(predictor, "contract") else FAMILIES

@@ -86,7 +86,10 @@ def format_table(report: dict) -> str:
 
 
 def write_report(report: dict, path: str, extra: dict | None = None) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
+    """The scores as JSON, replacing `path` only once written in full."""
+    from isnad.outputs import replace_when_done
+
+    with replace_when_done(path) as handle:
         json.dump({**(extra or {}), **report}, handle, ensure_ascii=False, indent=2)
 
 

@@ -140,3 +140,14 @@ def test_render_names_bad_spans_by_file_and_line(tmp_path):
         result = isnad("render", source, page)
         assert result.returncode == 2 and f"{source}:2: record 'x'" in result.stderr and reason in result.stderr
         assert "Traceback" not in result.stderr and not page.exists()
+
+
+def test_evaluate_never_writes_its_scores_over_the_gold_file(tmp_path):
+    gold = tmp_path / "gold.txt"
+    gold.write_text(MADE_UP.read_text(encoding="utf-8"), encoding="utf-8")
+    result = isnad("evaluate", "--rules", "--data", gold, "--output", gold, "--no-progress")
+    assert result.returncode == 2 and "is the input file" in result.stderr
+    assert gold.read_text(encoding="utf-8") == MADE_UP.read_text(encoding="utf-8")
+    scores = tmp_path / "scores.json"
+    assert isnad("evaluate", "--rules", "--data", gold, "--output", scores, "--no-progress").returncode == 0
+    assert json.loads(scores.read_text())["records"] == 6 and not list(tmp_path.glob(".scores.json.*"))
