@@ -207,13 +207,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from isnad.data import iter_jsonl_objects, parse_record
     from isnad.labels import by_name
+    from isnad.outputs import check_distinct, replace_when_done
     from isnad.render import render_html
     from isnad.spans import span_problems
 
+    check_distinct(args.input, args.output)  # the page never replaces the data it shows
     documents = []
     for number, obj in iter_jsonl_objects(args.input):
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
@@ -233,7 +233,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         problems = span_problems(record.text, record.spans, schema)
         if problems:
             raise IsnadDataError(f"record {record.id!r}: {problems[0]}", path=args.input, line=number)
-    Path(args.output).write_text(render_html([d for _, d in documents], title=args.title, families=tuple(schema.values())), encoding="utf-8")
+    with replace_when_done(args.output) as page:
+        page.write(render_html([d for _, d in documents], title=args.title, families=tuple(schema.values())))
     print(f"wrote {len(documents)} documents to {args.output}")
     return 0
 

@@ -135,10 +135,7 @@ def write_records(records: Iterable[Record], path: str | Path, families: Mapping
     """Write records as span JSONL or markup, chosen by the file extension."""
     path = Path(path)
     records = list(records)
-    writer = WRITERS.get(path.suffix)
-    if writer is None:
-        raise IsnadDataError(f"cannot write {path.name}: the extension must be one of {', '.join(sorted(WRITERS))}")
-    content = writer(records, families)  # built in full first: a record that cannot be written leaves no file
+    content = writer_for(path)(records, families)  # built in full first: a record that cannot be written leaves no file
     with replace_when_done(path) as handle:
         handle.write(content)
 
@@ -174,12 +171,19 @@ SPAN_COLUMNS = ("id", "start", "end", "text", "label", "type", "score")
 WRITERS = {".jsonl": _jsonl, ".txt": _markup, ".md": _markup, ".csv": _span_table(","), ".tsv": _span_table("\t")}
 
 
+def writer_for(path: Path):
+    """The writer for a file's extension, or an error naming the extensions that can be written."""
+    writer = WRITERS.get(path.suffix)
+    if writer is None:
+        raise IsnadDataError(f"cannot write {path.name}: the extension must be one of {', '.join(sorted(WRITERS))}")
+    return writer
+
+
 def convert(source: str | Path, target: str | Path, families: Mapping[str, Family] = FAMILY_BY_NAME) -> int:
     """Convert markup <-> span JSONL (or span JSONL/markup -> CSV/TSV, one row per span) by
     extension (`isnad convert`) under a label schema (Isnad's by default); returns the record count.
     The target is written only once the source has been read and checked, never over the source."""
-    if Path(target).suffix not in WRITERS:
-        raise IsnadDataError(f"cannot write {Path(target).name}: the extension must be one of {', '.join(sorted(WRITERS))}")
+    writer_for(Path(target))  # an extension it cannot write fails before anything is read
     check_distinct(source, target)
     records = read_records(source, families)
     write_records(records, target, families)

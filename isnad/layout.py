@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from isnad.labels import FAMILIES, FAMILY_BY_NAME, LABEL_SEPARATOR, Family, by_name, model_labels
+from isnad.labels import FAMILY_BY_NAME, LABEL_SEPARATOR, Family, by_name, model_labels
 from isnad.spans import IsnadDataError
 
 
@@ -39,10 +39,6 @@ class HeadLayout:
     @property
     def families(self) -> tuple[Family, ...]:
         return tuple(block.family for block in self.blocks)
-
-    @property
-    def is_isnad_schema(self) -> bool:
-        return self.families == FAMILIES
 
     @classmethod
     def default(cls) -> "HeadLayout":

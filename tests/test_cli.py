@@ -151,3 +151,11 @@ def test_evaluate_never_writes_its_scores_over_the_gold_file(tmp_path):
     scores = tmp_path / "scores.json"
     assert isnad("evaluate", "--rules", "--data", gold, "--output", scores, "--no-progress").returncode == 0
     assert json.loads(scores.read_text())["records"] == 6 and not list(tmp_path.glob(".scores.json.*"))
+
+
+def test_render_never_writes_its_page_over_the_input(tmp_path):
+    source = tmp_path / "in.jsonl"
+    original = '{"id": "ok", "text": "قال", "spans": []}\n'
+    source.write_text(original, encoding="utf-8")
+    result = isnad("render", source, source)
+    assert result.returncode == 2 and "is the input file" in result.stderr and source.read_text(encoding="utf-8") == original
