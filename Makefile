@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-ISNAD := $(VENV)/bin/isnad
+ISNAD := $(VENV)/bin/isnad-tagger
 STAMP := $(VENV)/.installed
 MODEL := artifacts/isnad-default
 

@@ -3,7 +3,7 @@
 Each backend runs in its own subprocess so peak memory (max RSS) is its own. Prints a table and
 writes JSON. Usage:
     python benchmarks/bench_inference.py --model artifacts/tiny-model [--paragraphs 300] [--out bench.json]
-The model folder needs an ONNX export (isnad export-onnx) for the ONNX rows.
+The model folder needs an ONNX export (isnad-tagger export-onnx) for the ONNX rows.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ BACKENDS = ("hf-pipeline", "isnad-torch", "isnad-onnx-fp32", "isnad-onnx-int8")
 
 def load_paragraphs(n: int) -> list[str]:
     """Real paragraphs: the gold pool's texts (three shared corpora), in a fixed order."""
-    from isnad.data import read_records
+    from isnad_tagger.data import read_records
 
     texts = [r.text for r in read_records(ROOT / "data" / "gold" / "pool.jsonl")]
     return texts[:n]
@@ -52,7 +52,7 @@ def make_runner(backend: str, model: str, threads: int):
         pipe = pipeline("token-classification", model=model, tokenizer=tokenizer, aggregation_strategy="simple",
                         stride=min(64, tokenizer.model_max_length // 4), device="cpu")
         return lambda texts: pipe(list(texts), batch_size=16), pipe.tokenizer
-    from isnad import Tagger
+    from isnad_tagger import Tagger
 
     kwargs = {"backend": "torch"} if backend == "isnad-torch" else {"backend": "onnx", "quantized": backend.endswith("int8")}
     tagger = Tagger.from_pretrained(model, **kwargs)

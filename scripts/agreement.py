@@ -7,9 +7,9 @@ import argparse
 import json
 from pathlib import Path
 
-from isnad.data import read_records
-from isnad.evaluation import format_table, score_spans
-from isnad.labels import FAMILIES
+from isnad_tagger.data import read_records
+from isnad_tagger.evaluation import format_table, score_spans
+from isnad_tagger.labels import FAMILIES
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "data" / "gold"

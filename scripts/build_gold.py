@@ -13,8 +13,8 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from isnad.data import read_records, write_records
-from isnad.spans import Record
+from isnad_tagger.data import read_records, write_records
+from isnad_tagger.spans import Record
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "data" / "gold"

@@ -36,11 +36,11 @@ import regex
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from isnad.arabic import strip_harakat, unify_alef_ya  # noqa: E402
-from isnad.data import read_records, validate_file, write_records  # noqa: E402
-from isnad.spans import Record  # noqa: E402
-from isnad.training import corpora  # noqa: E402
-from isnad.training.corpora import CORPORA, LICENSES  # noqa: E402
+from isnad_tagger.arabic import strip_harakat, unify_alef_ya  # noqa: E402
+from isnad_tagger.data import read_records, validate_file, write_records  # noqa: E402
+from isnad_tagger.spans import Record  # noqa: E402
+from isnad_tagger.training import corpora  # noqa: E402
+from isnad_tagger.training.corpora import CORPORA, LICENSES  # noqa: E402
 
 TOTAL = 960
 RANDOM_FRACTION = 1 / 3
@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     test = sorted((r for r in records if r.meta["split"] == "test"), key=lambda r: r.id)
     agreement = random.Random(args.seed + 3).sample(test, AGREEMENT_SIZE)
     write_records([Record(r.id, r.text, []) for r in agreement], work / "agreement_batch.txt")
-    # next to pool.jsonl, not in work/: `isnad validate data/gold/work/*.txt` must only see markup files
+    # next to pool.jsonl, not in work/: `isnad-tagger validate data/gold/work/*.txt` must only see markup files
     (out / "agreement_ids.txt").write_text("".join(f"{r.id}\n" for r in agreement), encoding="utf-8")
 
     # verification: contract-valid files, and every batch text equals its pool text

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import regex
 
-from isnad.arabic import strip_harakat
-from isnad.data import read_records, write_records
-from isnad.spans import Record
-from isnad.training.corpora import LICENSES, iter_paragraphs
+from isnad_tagger.arabic import strip_harakat
+from isnad_tagger.data import read_records, write_records
+from isnad_tagger.spans import Record
+from isnad_tagger.training.corpora import LICENSES, iter_paragraphs
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "data" / "gold"

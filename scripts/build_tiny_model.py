@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 
-from isnad.data import read_records
-from isnad.training.tiny_model import build_tiny_encoder
+from isnad_tagger.data import read_records
+from isnad_tagger.training.tiny_model import build_tiny_encoder
 
 
 def main() -> None:

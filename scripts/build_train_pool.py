@@ -4,7 +4,7 @@ train document comes from; write it in batch order with raw and rule-drafted mar
 
 Why this design:
 - Real text only, kept byte-for-byte except for stripping outer whitespace (the corpus readers in
-  isnad.training.corpora; thatiar rows are CSV-unquoted, which is how dev_test_ar.tsv stores fields that
+  isnad_tagger.training.corpora; thatiar rows are CSV-unquoted, which is how dev_test_ar.tsv stores fields that
   contain `"`). Corpus paragraphs pass `corpora.keep`; thatiar sentences pass the same filter with a
   12-word minimum instead of 20, since each is one sentence.
 - More outlets and genres: thatiar_subjectivity (recent web news, about 2019-2024 judging by the
@@ -57,9 +57,9 @@ from urllib.parse import urlparse
 
 import regex
 
-from isnad.data import read_records, validate_file, write_records
-from isnad.spans import Record
-from isnad.training import corpora
+from isnad_tagger.data import read_records, validate_file, write_records
+from isnad_tagger.spans import Record
+from isnad_tagger.training import corpora
 
 REPO = Path(__file__).resolve().parent.parent
 GOLD = REPO / "data" / "gold"

@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from isnad.data import read_records, validate_file
+from isnad_tagger.data import read_records, validate_file
 
 POOL = Path(__file__).resolve().parent.parent / "data" / "gold" / "pool.jsonl"
 

@@ -2,7 +2,7 @@
 with --ner to four-type NER span JSONL in the CAMeL Lab split (data/anercorp-ner/{train,test}.jsonl),
 the public yardstick trained by configs/anercorp-ner.yaml.
 
-Thin front end of isnad.training.anercorp, which documents the mappings and the splits.
+Thin front end of isnad_tagger.training.anercorp, which documents the mappings and the splits.
 Run from the repository root:  python scripts/convert_anercorp.py [--ner] [--input ...] [--out DIR]
 """
 
@@ -16,9 +16,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
-    from isnad.data import validate_file
-    from isnad.labels import FAMILY_BY_NAME, by_name
-    from isnad.training.anercorp import NER_SCHEMA, convert_file, convert_ner_file
+    from isnad_tagger.data import validate_file
+    from isnad_tagger.labels import FAMILY_BY_NAME, by_name
+    from isnad_tagger.training.anercorp import NER_SCHEMA, convert_file, convert_ner_file
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--input", type=Path, required=True, help="ANERCorp.txt of the ANERcorp release (research-only; not in this repository)")

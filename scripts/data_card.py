@@ -8,9 +8,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from isnad.data import read_records
-from isnad.evaluation import score_spans
-from isnad.labels import FAMILIES
+from isnad_tagger.data import read_records
+from isnad_tagger.evaluation import score_spans
+from isnad_tagger.labels import FAMILIES
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "data" / "gold"
@@ -56,7 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "data" / "README.md"))
     args = parser.parse_args()
-    from isnad.rules import RuleTagger
+    from isnad_tagger.rules import RuleTagger
 
     splits = {s: read_records(GOLD / f"{s}.jsonl") for s in SPLITS}
     test = splits["test"]
@@ -89,7 +89,7 @@ def main() -> None:
         "",
         "## How it was annotated",
         "1. `scripts/build_gold_pool.py` selected the paragraphs (fixed seed) and wrote 12 batches of 80.",
-        "2. `scripts/preannotate.py` ran the rule tagger (`isnad.rules`) over each batch as a draft.",
+        "2. `scripts/preannotate.py` ran the rule tagger (`isnad_tagger.rules`) over each batch as a draft.",
         "3. Each batch was read paragraph by paragraph against the guidelines and corrected by an annotator "
         "(LLM annotators working from the written guidelines, one per pair of batches), checked by "
         "`scripts/check_annotation.py` (valid markup, text identical to the pool). The project lead reviewed a "
@@ -114,7 +114,7 @@ def main() -> None:
     parts += [
         "",
         "## Rule baseline on the gold test split",
-        "`isnad evaluate --rules --data data/gold/test.jsonl` (the same numbers, also in `data/gold/rule_baseline_test.json`):",
+        "`isnad-tagger evaluate --rules --data data/gold/test.jsonl` (the same numbers, also in `data/gold/rule_baseline_test.json`):",
         "",
         prf_table(baseline, "family"),
         "",

@@ -1,7 +1,7 @@
 """Silver data: RuleTagger spans over unlabelled news paragraphs that are not in the gold data.
 
 Two steps, so the main job needs no corpus:
-1. choose (development, once): `--corpora DIR` reads the news corpora through isnad.training.corpora
+1. choose (development, once): `--corpora DIR` reads the news corpora through isnad_tagger.training.corpora
    (the same readers, ids, paragraph filter and deduplication as scripts/build_gold_pool.py), keeps only
    corpora whose license allows redistribution (saudinewsnet CC BY-NC-SA 4.0, antcorpus Apache-2.0;
    unifiedfc is research-only and stays out), drops every document that appears in a gold file
@@ -28,10 +28,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from isnad.data import iter_jsonl_objects, read_records, write_records  # noqa: E402
-from isnad.rules import RuleTagger  # noqa: E402
-from isnad.spans import Record, span_problems  # noqa: E402
-from isnad.training.corpora import LICENSES, iter_paragraphs  # noqa: E402
+from isnad_tagger.data import iter_jsonl_objects, read_records, write_records  # noqa: E402
+from isnad_tagger.rules import RuleTagger  # noqa: E402
+from isnad_tagger.spans import Record, span_problems  # noqa: E402
+from isnad_tagger.training.corpora import LICENSES, iter_paragraphs  # noqa: E402
 
 
 def gold_exclusions(paths: list[Path]) -> tuple[set[tuple[str, str]], set[str], int]:

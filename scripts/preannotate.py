@@ -10,9 +10,9 @@ import argparse
 from dataclasses import replace
 from pathlib import Path
 
-from isnad.data import read_records, write_records
-from isnad.rules import RuleTagger
-from isnad.spans import Record, Span
+from isnad_tagger.data import read_records, write_records
+from isnad_tagger.rules import RuleTagger
+from isnad_tagger.spans import Record, Span
 
 
 def drop_crossing(spans: list[Span]) -> tuple[list[Span], int]:

@@ -1,5 +1,5 @@
 """Recipe search on the gold dev split: rules vs gold-only vs silver-then-gold vs gold + ANERcorp
-ACTOR data. Runs each recipe with `isnad train` (skipping finished runs), then writes
+ACTOR data. Runs each recipe with `isnad-tagger train` (skipping finished runs), then writes
 docs/recipes.json (with a markdown table for the model card) and prints the table.
 The default config is the recipe with the best dev micro overlap F1.
 """
@@ -12,9 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from isnad.data import read_records, write_records
-from isnad.evaluation import evaluate_predictions
-from isnad.labels import FAMILIES
+from isnad_tagger.data import read_records, write_records
+from isnad_tagger.evaluation import evaluate_predictions
+from isnad_tagger.labels import FAMILIES
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = ROOT / "runs" / "recipes"
@@ -84,11 +84,11 @@ def main() -> None:
     parser.add_argument("--anercorp", type=int, default=1000)
     parser.add_argument("--only", nargs="*", help="run only recipes whose name contains one of these; finished ones still appear")
     args = parser.parse_args()
-    from isnad.rules import RuleTagger
+    from isnad_tagger.rules import RuleTagger
 
     as_spans = RuleTagger().predict_spans
     gold = ROOT / "data" / "gold"
-    rows = [row("rules (isnad.rules)", evaluate_predictions(read_records(gold / "dev.jsonl"), as_spans),
+    rows = [row("rules (isnad_tagger.rules)", evaluate_predictions(read_records(gold / "dev.jsonl"), as_spans),
                 evaluate_predictions(read_records(gold / "test.jsonl"), as_spans))]
     for name, stages in recipes(args.silver, args.anercorp).items():
         selected = not args.only or any(part in name for part in args.only)

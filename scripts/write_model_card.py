@@ -7,7 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
-from isnad.training.model_card import render_model_card
+from isnad_tagger.training.model_card import render_model_card
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,7 +21,7 @@ def section_from_json(path: Path, title: str) -> list[str]:
 
 
 def ood_section(model: Path, rules: Path) -> list[str]:
-    """Out-of-domain results (the main job's `isnad evaluate` on data/gold/extra/ood_test.jsonl) against
+    """Out-of-domain results (the main job's `isnad-tagger evaluate` on data/gold/extra/ood_test.jsonl) against
     the rule tagger on the same sentences."""
     if not (model / "eval_ood.json").is_file():
         return []

@@ -16,7 +16,7 @@ MADE_UP = FIXTURES / "made_up.txt"
 
 @pytest.fixture(scope="session")
 def made_up_records():
-    from isnad.data import read_records
+    from isnad_tagger.data import read_records
 
     return read_records(MADE_UP)
 
@@ -25,7 +25,7 @@ def made_up_records():
 def tiny_tokenizer(request, tmp_path_factory, made_up_records):
     from transformers import AutoTokenizer
 
-    from isnad.training.tiny_model import build_tiny_encoder
+    from isnad_tagger.training.tiny_model import build_tiny_encoder
 
     path = build_tiny_encoder(tmp_path_factory.mktemp(f"enc-{request.param}"), request.param, [r.text for r in made_up_records])
     return AutoTokenizer.from_pretrained(path)
@@ -33,7 +33,7 @@ def tiny_tokenizer(request, tmp_path_factory, made_up_records):
 
 @pytest.fixture(scope="session")
 def tiny_encoder(tmp_path_factory, made_up_records) -> Path:
-    from isnad.training.tiny_model import build_tiny_encoder
+    from isnad_tagger.training.tiny_model import build_tiny_encoder
 
     return build_tiny_encoder(tmp_path_factory.mktemp("encoder"), "wordpiece", [r.text for r in made_up_records])
 
@@ -51,12 +51,12 @@ TINY_TRAINING = dict(max_length=48, stride=12, batch_size=3, learning_rate=1e-2,
 @pytest.fixture(scope="session")
 def trained_checkpoint(tmp_path_factory, tiny_encoder) -> Path:
     """A tiny model trained on the made-up fixture until it fits it (about 10 s on 2 cores)."""
-    from isnad.training.config import load_config
-    from isnad.training.train import train
+    from isnad_tagger.training.config import load_config
+    from isnad_tagger.training.train import train
 
     root = tmp_path_factory.mktemp("trained")
     data = root / "train.jsonl"
-    from isnad.data import convert
+    from isnad_tagger.data import convert
 
     convert(MADE_UP, data)
     config = write_config(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from isnad.spans import span_problems
-from isnad.training.anercorp import convert, parse_tokens, split_of_chunk
+from isnad_tagger.spans import span_problems
+from isnad_tagger.training.anercorp import convert, parse_tokens, split_of_chunk
 
 SAMPLE = "\n".join(
     [

@@ -264,7 +264,7 @@ def test_committed_piece_list_matches_the_pinned_sources():
 
 def _tiny_full_folder(tmp_path) -> Path:
     """A full-vocabulary folder shaped like build_full's: tiny BERT, the tiny Unigram tokenizer, manifest."""
-    from isnad.files import sha256_file
+    from isnad_tagger.files import sha256_file
 
     tj = _tiny_unigram()
     e5 = _tiny_e5(tmp_path, vocab_rows=len(tj["model"]["vocab"]) + 3)  # spare rows, as e5 has

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from isnad.spans import Span
-from isnad.training.calibrate import fit_temperatures, span_reliability
+from isnad_tagger.spans import Span
+from isnad_tagger.training.calibrate import fit_temperatures, span_reliability
 
 
 def test_span_reliability_counts_exact_matches():
@@ -20,15 +20,15 @@ class FakeTagger:
     """Word logits that are overconfident: argmax right half of the time with probability ~1."""
 
     def __init__(self, texts_words):
-        from isnad.layout import HeadLayout
-        from isnad.words import pretokenize
+        from isnad_tagger.layout import HeadLayout
+        from isnad_tagger.words import pretokenize
 
         self.layout = HeadLayout.default()
         self.texts_words = texts_words
         self.pretokenize = pretokenize
 
     def word_logits(self, texts):
-        from isnad.encoding import EncodedText
+        from isnad_tagger.encoding import EncodedText
 
         encoded, logits = [], []
         for i, text in enumerate(texts):
@@ -43,7 +43,7 @@ class FakeTagger:
 
 
 def test_fit_temperatures_softens_an_overconfident_family():
-    from isnad.spans import Record
+    from isnad_tagger.spans import Record
 
     texts = [f"كلمة{i} أخرى" for i in range(20)]
     records = [Record(str(i), t, [Span(0, len(t.split()[0]), "ACTOR")] if i % 2 else []) for i, t in enumerate(texts)]

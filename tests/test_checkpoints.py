@@ -1,6 +1,6 @@
 import json
 
-from isnad.training.checkpoints import last_complete_checkpoint
+from isnad_tagger.training.checkpoints import last_complete_checkpoint
 
 
 def make_checkpoint(root, step, state="{}", weights=True):

@@ -1,4 +1,4 @@
-"""The `isnad` command line on the tiny model: train -> evaluate -> predict -> export -> predict(onnx)."""
+"""The `isnad-tagger` command line on the tiny model: train -> evaluate -> predict -> export -> predict(onnx)."""
 
 from __future__ import annotations
 
@@ -114,7 +114,7 @@ def test_convert_writes_span_tables_and_refuses_what_it_cannot_write(tmp_path):
     assert isnad("convert", MADE_UP, tmp_path / "spans.csv").returncode == 0
     import csv
 
-    from isnad.data import read_records
+    from isnad_tagger.data import read_records
 
     records = read_records(MADE_UP)
     rows = list(csv.DictReader((tmp_path / "spans.csv").open(encoding="utf-8")))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from isnad.data import read_records, validate_file
+from isnad_tagger.data import read_records, validate_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_FILES = sorted(

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from isnad.data import convert
-from isnad.normalize import get_normalizer
-from isnad.training.config import load_config
+from isnad_tagger.data import convert
+from isnad_tagger.normalize import get_normalizer
+from isnad_tagger.training.config import load_config
 
 from conftest import MADE_UP
 

@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from isnad.contract import CONTRACT_VERSION, V1_STRIDE, Contract, load_schema
-from isnad.labels import FAMILIES, schema_from_mapping
-from isnad.spans import IsnadDataError
+from isnad_tagger.contract import CONTRACT_VERSION, V1_STRIDE, Contract, load_schema
+from isnad_tagger.labels import FAMILIES, schema_from_mapping
+from isnad_tagger.spans import IsnadDataError
 
 
 class Config:
@@ -50,7 +50,7 @@ def test_a_newer_schema_version_is_refused_clearly():
     config = Config()
     Contract().to_config(config)
     config.isnad["schema_version"] = CONTRACT_VERSION + 1
-    with pytest.raises(IsnadDataError, match=f"schema version {CONTRACT_VERSION + 1}, newer than this isnad supports"):
+    with pytest.raises(IsnadDataError, match=f"schema version {CONTRACT_VERSION + 1}, newer than this isnad-tagger supports"):
         Contract.from_config(config)
 
 
@@ -77,7 +77,7 @@ def test_bad_settings_are_named(settings, message):
 def test_trained_checkpoint_records_and_uses_its_stride(trained_checkpoint):
     """Regression: training used stride 12 (TINY_TRAINING) while Tagger windowed with 64 (capped at
     max_length // 2 = 24), because config.json did not record the stride."""
-    from isnad import Tagger
+    from isnad_tagger import Tagger
 
     saved = json.loads((trained_checkpoint / "config.json").read_text())["isnad"]
     assert saved["stride"] == 12 and saved["max_length"] == 48 and saved["schema_version"] == CONTRACT_VERSION
@@ -86,14 +86,14 @@ def test_trained_checkpoint_records_and_uses_its_stride(trained_checkpoint):
 
 
 def test_loading_a_newer_checkpoint_fails_before_weights(trained_checkpoint, tmp_path):
-    from isnad import Tagger
+    from isnad_tagger import Tagger
 
     newer = tmp_path / "newer"
     shutil.copytree(trained_checkpoint, newer)
     config = json.loads((newer / "config.json").read_text())
     config["isnad"]["schema_version"] = CONTRACT_VERSION + 1
     (newer / "config.json").write_text(json.dumps(config))
-    with pytest.raises(IsnadDataError, match="upgrade the isnad package"):
+    with pytest.raises(IsnadDataError, match="upgrade the isnad-tagger package"):
         Tagger.from_pretrained(newer)
 
 

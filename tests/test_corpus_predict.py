@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from isnad.corpus_predict import read_done_ids
+from isnad_tagger.corpus_predict import read_done_ids
 
 SENTENCES = ["وقال المتحدث باسم الوزارة إن الحكومة قد تعلن القرار.", "نفى مصدر مسؤول صحة الأنباء.", "ربما تستأنف المحادثات."]
 

@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from isnad.data import convert, load_dataset, read_records, validate_file, write_records
-from isnad.spans import IsnadDataError
+from isnad_tagger.data import convert, load_dataset, read_records, validate_file, write_records
+from isnad_tagger.spans import IsnadDataError
 
 TEXT = "وقال مسؤول في وزارة الخارجية إن الحكومة قد تعلن"
 

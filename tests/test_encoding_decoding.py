@@ -1,4 +1,4 @@
-"""Spans -> word BIO -> subword labels -> windows -> logits -> spans (isnad.encoding, isnad.decoding) gives back the gold spans."""
+"""Spans -> word BIO -> subword labels -> windows -> logits -> spans (isnad_tagger.encoding, isnad_tagger.decoding) gives back the gold spans."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from isnad.decoding import bio_to_spans, decode_words, merge_window_logits
-from isnad.encoding import build_windows, encode_text, plan_windows
-from isnad.training.features import IGNORE_INDEX, window_labels, word_bio
-from isnad.labels import FAMILIES, FAMILY_BY_NAME
-from isnad.layout import HeadLayout
-from isnad.normalize import get_normalizer
-from isnad.spans import Span, span_problems
-from isnad.words import pretokenize
+from isnad_tagger.decoding import bio_to_spans, decode_words, merge_window_logits
+from isnad_tagger.encoding import build_windows, encode_text, plan_windows
+from isnad_tagger.training.features import IGNORE_INDEX, window_labels, word_bio
+from isnad_tagger.labels import FAMILIES, FAMILY_BY_NAME
+from isnad_tagger.layout import HeadLayout
+from isnad_tagger.normalize import get_normalizer
+from isnad_tagger.spans import Span, span_problems
+from isnad_tagger.words import pretokenize
 
 LETTERS = "ابتثجحخدذرسشصضطظعغفقكلمنهويءآأإؤئةى"
 MARKS = "\u064b\u064e\u064f\u0650\u0651\u0652"  # tanween, fatha, damma, kasra, shadda, sukun

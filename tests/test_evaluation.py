@@ -1,7 +1,7 @@
 import json
 
-from isnad.evaluation import format_table, score_spans, write_report
-from isnad.spans import Span
+from isnad_tagger.evaluation import format_table, score_spans, write_report
+from isnad_tagger.spans import Span
 
 GOLD = [[Span(0, 4, "STANCE", "report"), Span(5, 20, "SOURCE", "anonymous"), Span(10, 20, "ACTOR")]]
 

@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from isnad.contract import Contract
-from isnad.layout import HeadLayout
-from isnad.training.features import IGNORE_INDEX, WindowCollator, featurize
+from isnad_tagger.contract import Contract
+from isnad_tagger.layout import HeadLayout
+from isnad_tagger.training.features import IGNORE_INDEX, WindowCollator, featurize
 
 
 def batch(families):
@@ -38,7 +38,7 @@ def test_collator_pads_ids_masks_and_label_grids(tiny_tokenizer):
 def test_o_tag_weight_shifts_the_loss_toward_span_tags():
     import torch
 
-    from isnad.training.modeling import family_loss
+    from isnad_tagger.training.modeling import family_loss
 
     layout = HeadLayout.default()
     logits = torch.zeros(1, 2, layout.num_labels)
@@ -52,9 +52,9 @@ def test_o_tag_weight_shifts_the_loss_toward_span_tags():
 
 def test_actor_only_file_concatenates_with_typed_files(tmp_path, made_up_records):
     """Regression: an ACTOR-only file (every type null) used to break datasets' concatenation."""
-    from isnad.data import write_records
-    from isnad.spans import Record, Span
-    from isnad.training.train import load_split
+    from isnad_tagger.data import write_records
+    from isnad_tagger.spans import Record, Span
+    from isnad_tagger.training.train import load_split
 
     write_records(made_up_records, tmp_path / "gold.jsonl")
     write_records([Record("n/1", "زار الرئيس خالد سعيد المدينة", [Span(4, 20, "ACTOR")])], tmp_path / "ner.jsonl")

@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
-from isnad.data import read_records, write_records
-from isnad.labels import by_name, schema_from_mapping
-from isnad.spans import IsnadDataError
-from isnad.training.anercorp import NER_SCHEMA, camel_sentences, convert_ner
+from isnad_tagger.data import read_records, write_records
+from isnad_tagger.labels import by_name, schema_from_mapping
+from isnad_tagger.spans import IsnadDataError
+from isnad_tagger.training.anercorp import NER_SCHEMA, camel_sentences, convert_ner
 
 from conftest import MADE_UP, TINY_TRAINING, write_config
 
@@ -62,9 +62,9 @@ def test_bad_schema_is_named(mapping):
 
 
 def test_training_predict_and_evaluate_on_the_ner_schema(tmp_path, tiny_encoder):
-    from isnad import Tagger
-    from isnad.training.config import load_config
-    from isnad.training.train import train
+    from isnad_tagger import Tagger
+    from isnad_tagger.training.config import load_config
+    from isnad_tagger.training.train import train
 
     records, _ = convert_ner(SAMPLE)
     data = tmp_path / "ner.jsonl"
@@ -80,7 +80,7 @@ def test_training_predict_and_evaluate_on_the_ner_schema(tmp_path, tiny_encoder)
     assert saved["id2label"]["0"] == "NER:O" and len(saved["id2label"]) == 9
     assert info["eval"]["test"]["strict"] > 0.9
 
-    from isnad.onnx_export import export_onnx
+    from isnad_tagger.onnx_export import export_onnx
 
     spans = Tagger.from_pretrained(tmp_path / "model").predict("قال زيد عمرو في بغداد .")
     assert [(s["text"], s["label"], s["type"]) for s in spans] == [("زيد عمرو", "NER", "PERS"), ("بغداد", "NER", "LOC")]
@@ -94,7 +94,7 @@ def test_training_predict_and_evaluate_on_the_ner_schema(tmp_path, tiny_encoder)
     assert "  PERS" in result.stdout and "micro (all spans)" in result.stdout
 
     # The model card follows the checkpoint's own families (it raised KeyError: 'ACTOR' before).
-    from isnad.training.model_card import render_model_card
+    from isnad_tagger.training.model_card import render_model_card
 
     card = render_model_card(tmp_path / "model", tmp_path, "ner-tiny")
     header = card.split("---")[1]
@@ -111,7 +111,7 @@ def test_training_predict_and_evaluate_on_the_ner_schema(tmp_path, tiny_encoder)
 
 
 def test_ner_markup_converts_both_ways_under_its_schema(tmp_path):
-    from isnad.markup import parse_markup, to_markup
+    from isnad_tagger.markup import parse_markup, to_markup
 
     marked = "قال [[محمد علي|NER:PERS]] في [[بغداد|NER:LOC]] ."
     text, spans = parse_markup(marked)

@@ -1,4 +1,4 @@
-from isnad.labels import FAMILIES, FAMILY_BY_NAME, check_label, model_labels
+from isnad_tagger.labels import FAMILIES, FAMILY_BY_NAME, check_label, model_labels
 
 
 def test_families_and_types_follow_the_spec():

@@ -42,7 +42,7 @@ def test_silver_data_is_made_from_committed_paragraphs_only(bare_copy):
 
 
 def test_configs_of_the_main_job_point_inside_the_copy(bare_copy):
-    from isnad.training.config import load_config
+    from isnad_tagger.training.config import load_config
 
     for name in ("default-silver.yaml", "default.yaml"):
         config = load_config(bare_copy / "configs" / name)

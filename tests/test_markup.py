@@ -1,7 +1,7 @@
 import pytest
 
-from isnad.markup import markup_to_records, parse_markup, records_to_markup, to_markup
-from isnad.spans import IsnadDataError, Record, Span
+from isnad_tagger.markup import markup_to_records, parse_markup, records_to_markup, to_markup
+from isnad_tagger.spans import IsnadDataError, Record, Span
 
 SPEC_EXAMPLE = "[[نفى|STANCE:deny]] [[مصدر مسؤول في «[[وزارة الداخلية|ACTOR]]|SOURCE:anonymous]]» أن ..."
 

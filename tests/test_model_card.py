@@ -2,7 +2,7 @@
 
 import re
 
-from isnad.training.model_card import render_model_card
+from isnad_tagger.training.model_card import render_model_card
 
 
 def test_card_from_a_training_run(trained_checkpoint, tmp_path):

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from isnad import Tagger
-from isnad.onnx_export import export_onnx
+from isnad_tagger import Tagger
+from isnad_tagger.onnx_export import export_onnx
 
 TEXTS = [
     "وقال المتحدث باسم الوزارة إن الحكومة قد تعلن القرار غداً.",
@@ -67,9 +67,9 @@ def test_default_export_lives_in_the_checkpoint(trained_checkpoint, tmp_path):
 def test_torch_backend_on_an_onnx_only_folder_says_so(trained_checkpoint, tmp_path):
     import pytest
 
-    from isnad import Tagger
-    from isnad.onnx_export import export_onnx
-    from isnad.spans import IsnadDataError
+    from isnad_tagger import Tagger
+    from isnad_tagger.onnx_export import export_onnx
+    from isnad_tagger.spans import IsnadDataError
 
     export_onnx(trained_checkpoint, tmp_path / "onnx-only", quantize=False)
     with pytest.raises(IsnadDataError, match="has no PyTorch weights .*holds ONNX files \\(model.onnx\\): load it with backend='onnx'"):

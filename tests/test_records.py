@@ -1,6 +1,6 @@
 """Attribution records on made-up sentences, with hand-placed spans (no model needed)."""
 
-from isnad.records import build_records, sentences
+from isnad_tagger.records import build_records, sentences
 
 
 def span(text, piece, label, type_=None, nth=0):

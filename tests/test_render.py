@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from isnad.data import read_records
-from isnad.render import COLORS, render_html
+from isnad_tagger.data import read_records
+from isnad_tagger.render import COLORS, render_html
 
 from conftest import MADE_UP
 

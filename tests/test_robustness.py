@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from isnad import Tagger
-from isnad.encoding import build_windows, encode_text
-from isnad.normalize import get_normalizer
+from isnad_tagger import Tagger
+from isnad_tagger.encoding import build_windows, encode_text
+from isnad_tagger.normalize import get_normalizer
 
 HOSTILE_PIECES = [
     "قال", "مُحَمَّـــد", "\u0640\u0640", "\u064b\u0651", "\u200f", "\u200e", "\u200d", "\u200c", "\u202b", "\u2067",
@@ -81,7 +81,7 @@ def test_million_character_text_is_processed_whole(tagger):
 
 
 def test_identical_spans_across_batch_sizes_and_backends(trained_checkpoint, tmp_path):
-    from isnad.onnx_export import export_onnx
+    from isnad_tagger.onnx_export import export_onnx
 
     texts = ["وأكد الوزير أن الاجتماع عُقد أمس.", "نفى مصدر مسؤول صحة الأنباء " * 9, "", "ربما تستأنف المحادثات"]
     export_onnx(trained_checkpoint, tmp_path, quantize=False)

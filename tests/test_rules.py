@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from isnad.rules import RuleTagger
-from isnad.rules.lexicon import normalize, read_tsv, verb_forms
-from isnad.spans import Span, span_problems
+from isnad_tagger.rules import RuleTagger
+from isnad_tagger.rules.lexicon import normalize, read_tsv, verb_forms
+from isnad_tagger.spans import Span, span_problems
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from isnad import IsnadDataError, Tagger
+from isnad_tagger import IsnadDataError, Tagger
 
 SENTENCE = "وقال المتحدث باسم الوزارة إن الحكومة قد تعلن القرار غداً."
 
@@ -101,7 +101,7 @@ def test_hub_id_loads_from_the_cache_offline(tmp_path, trained_checkpoint):
     (repo / "refs").mkdir()
     (repo / "refs" / "main").write_text(commit)
     code = (
-        "import json; from isnad import Tagger; "
+        "import json; from isnad_tagger import Tagger; "
         f"print(json.dumps(Tagger.from_pretrained('isnad-test/tiny').predict({SENTENCE!r}), ensure_ascii=False))"
     )
     env = {**os.environ, "HF_HUB_CACHE": str(tmp_path / "hub"), "HF_HUB_OFFLINE": "1"}

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from safetensors.torch import load_file
 
-from isnad.data import convert
-from isnad.layout import HeadLayout
-from isnad.training.config import load_config
+from isnad_tagger.data import convert
+from isnad_tagger.layout import HeadLayout
+from isnad_tagger.training.config import load_config
 
 from conftest import MADE_UP, TINY_TRAINING, write_config
 
@@ -51,7 +51,7 @@ def test_checkpoint_loads_with_plain_auto_classes(trained_checkpoint):
 
 
 def test_same_seed_gives_identical_metrics_and_weights(tmp_path, tiny_encoder, data_file):
-    from isnad.training.train import train
+    from isnad_tagger.training.train import train
 
     runs = [train(load_config(config_for(tmp_path, tiny_encoder, data_file, f"run{i}"))) for i in range(2)]
     assert runs[0]["eval"] == runs[1]["eval"] and runs[0]["train_loss"] == runs[1]["train_loss"]
@@ -68,7 +68,7 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, tiny_encode
     process = subprocess.Popen([sys.executable, "-m", "isnad.cli", "train", "--config", str(killed)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
-    from isnad.training.checkpoints import incomplete_reason
+    from isnad_tagger.training.checkpoints import incomplete_reason
 
     while not (tmp_path / "killed" / "checkpoint-8").is_dir() or incomplete_reason(tmp_path / "killed" / "checkpoint-8"):
         assert time.time() < deadline and process.poll() is None, "training ended before a checkpoint"
@@ -96,7 +96,7 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, tiny_encode
 def test_two_processes_really_run(tmp_path, tiny_encoder, data_file):
     """torchrun (gloo on CPU) is the real 2-process path here; accelerate 1.15's `launch --cpu
     --num_processes 2` starts one process without MPI (see README)."""
-    import isnad.training.train as entry
+    import isnad_tagger.training.train as entry
 
     config = config_for(tmp_path, tiny_encoder, data_file, "ddp", epochs=2)
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
@@ -138,7 +138,7 @@ def test_config_errors_name_the_setting(tmp_path):
 
 
 def _probe_many(path, count, failures):
-    from isnad.training.train import check_output_dir
+    from isnad_tagger.training.train import check_output_dir
 
     for _ in range(count):
         try:
@@ -170,7 +170,7 @@ def test_gradient_accumulation_equals_a_larger_batch(tmp_path, tiny_encoder, dat
 
     import torch
 
-    from isnad.training.train import train
+    from isnad_tagger.training.train import train
 
     encoder = tmp_path / "no-dropout"  # dropout draws masks per call, so 2 x 3 rows differ from 6 rows at once
     shutil.copytree(tiny_encoder, encoder)
@@ -203,7 +203,7 @@ def test_trainer_settings_pass_through_and_typos_are_named(tmp_path, tiny_encode
 
 
 def test_a_trainer_setting_reaches_the_trainer(tmp_path, tiny_encoder, data_file):
-    from isnad.training.train import train
+    from isnad_tagger.training.train import train
 
     info = train(load_config(config_for(tmp_path, tiny_encoder, data_file, "const", epochs=1, max_steps=2, dev_file=None,
                                         trainer={"lr_scheduler_type": "constant", "max_grad_norm": 0.25})))
@@ -243,8 +243,8 @@ def test_bad_data_creates_no_output_folder(tmp_path, tiny_encoder):
 def test_a_normalizer_without_its_package_names_the_extra(monkeypatch):
     import sys
 
-    from isnad import normalize
-    from isnad.errors import MissingDependencyError
+    from isnad_tagger import normalize
+    from isnad_tagger.errors import MissingDependencyError
 
     monkeypatch.setitem(sys.modules, "arabert", None)  # as if the optional package were not installed
     monkeypatch.setitem(sys.modules, "arabert.preprocess", None)

@@ -1,4 +1,4 @@
-from isnad.words import on_word_boundaries, pretokenize
+from isnad_tagger.words import on_word_boundaries, pretokenize
 
 
 def test_punctuation_and_quotes_split_words_but_tatweel_and_diacritics_do_not():

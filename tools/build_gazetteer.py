@@ -1,10 +1,10 @@
-"""Build the rule tagger's packaged gazetteer (isnad/rules/lexicons/gazetteer.tsv) from ANERGazet. Run once
+"""Build the rule tagger's packaged gazetteer (isnad_tagger/rules/lexicons/gazetteer.tsv) from ANERGazet. Run once
 when the filters or the hand outlet list change; the library only reads the TSV.
 
-    python tools/build_gazetteer.py ANERGazet_DIR [--out isnad/rules/lexicons/gazetteer.tsv]
+    python tools/build_gazetteer.py ANERGazet_DIR [--out isnad_tagger/rules/lexicons/gazetteer.tsv]
 
 ANERGazet_DIR holds PersGazetteer.txt, OrgGazetteer.txt and LocGazetteer.txt (Benajiba et al. 2007,
-research-only). The word lists the filters use stay with the lexicon (isnad.rules.lexicon).
+research-only). The word lists the filters use stay with the lexicon (isnad_tagger.rules.lexicon).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the checkout importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from isnad.rules.lexicon import (  # noqa: E402
+from isnad_tagger.rules.lexicon import (  # noqa: E402
     _ARABIC_WORD,
     _COMMON,
     _MEDIA_SKIP,

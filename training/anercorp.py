@@ -8,7 +8,7 @@ Why and how:
   token. The sentence text is rebuilt by joining its tokens with single spaces, and spans are character
   offsets into exactly that text. A line whose token part holds several whitespace-separated pieces
   gives one token per piece with the line's tag; a line with an empty token is skipped. Both are counted.
-- Span boundaries must fall on word boundaries (isnad.words). Tokens may carry punctuation (quotes,
+- Span boundaries must fall on word boundaries (isnad_tagger.words). Tokens may carry punctuation (quotes,
   brackets, direction marks) at an entity edge; such spans are trimmed to the outermost word characters,
   and a span with no word character at all is dropped. Both are counted in the stats, never silent.
 - Split: there are no document markers, so consecutive sentences are grouped into pseudo-documents of
@@ -30,11 +30,11 @@ from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
-from isnad.data import write_records
-from isnad.decoding import bio_segments
-from isnad.labels import FAMILY_BY_NAME, Family, by_name, schema_from_mapping
-from isnad.spans import Record, Span, span_problems
-from isnad.words import is_word_char
+from isnad_tagger.data import write_records
+from isnad_tagger.decoding import bio_segments
+from isnad_tagger.labels import FAMILY_BY_NAME, Family, by_name, schema_from_mapping
+from isnad_tagger.spans import Record, Span, span_problems
+from isnad_tagger.words import is_word_char
 
 LICENSE = "research-only (ANERcorp, Benajiba et al. 2007)"
 CHUNK_SIZE = 20
@@ -82,7 +82,7 @@ def parse_tokens(content: str, stats: Counter[str] | None = None) -> list[list[T
 
 
 def entities(tags: list[str], stats: Counter[str]) -> list[tuple[int, int, str]]:
-    """BIO decoding (isnad.decoding) into (first token, last token + 1, type); an I- without its B-
+    """BIO decoding (isnad_tagger.decoding) into (first token, last token + 1, type); an I- without its B-
     starts an entity, and is counted."""
     found = bio_segments(tags)
     repaired = sum(tags[first].startswith("I-") for first, _, _ in found)

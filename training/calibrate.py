@@ -13,8 +13,8 @@ from typing import Sequence
 
 import numpy as np
 
-from isnad.decoding import decode_block
-from isnad.spans import Record, Span
+from isnad_tagger.decoding import decode_block
+from isnad_tagger.spans import Record, Span
 
 GRID = np.exp(np.linspace(np.log(0.1), np.log(8.0), 141))
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from isnad.spans import IsnadDataError
+from isnad_tagger.spans import IsnadDataError
 
 
 @dataclass
@@ -56,10 +56,10 @@ class TrainConfig:
     trainer: dict[str, Any] = field(default_factory=dict)
 
     def contract(self):
-        """The checkpoint contract this run trains for (isnad.contract): Isnad's families unless
+        """The checkpoint contract this run trains for (isnad_tagger.contract): Isnad's families unless
         `label_schema` is set, and this config's window geometry and normalizer."""
-        from isnad.contract import Contract
-        from isnad.labels import FAMILIES, schema_from_mapping
+        from isnad_tagger.contract import Contract
+        from isnad_tagger.labels import FAMILIES, schema_from_mapping
 
         families = schema_from_mapping(self.label_schema) if self.label_schema else FAMILIES
         return Contract(families=families, max_length=self.max_length, stride=self.stride, normalizer=self.normalizer)
@@ -202,7 +202,7 @@ def _load_config(path: Path, overrides: list[str], base: Path | None) -> TrainCo
     if isinstance(raw.get("train_files"), str):
         raw["train_files"] = [raw["train_files"]]
     if raw.get("label_schema"):
-        from isnad.labels import schema_from_mapping
+        from isnad_tagger.labels import schema_from_mapping
 
         try:
             schema_from_mapping(raw["label_schema"])

@@ -1,4 +1,4 @@
-"""Readers for the shared unlabelled news corpora, and the paragraph split (isnad.training.corpora).
+"""Readers for the shared unlabelled news corpora, and the paragraph split (isnad_tagger.training.corpora).
 
 Document ids and paragraph indices follow the gold pool builder (scripts/build_gold_pool.py), so ids
 from both agree exactly and gold documents can be excluded from silver data:

@@ -1,6 +1,6 @@
 """Records -> model windows with per-family word labels, through `datasets.map`.
 
-Encoding (pre-tokens, subwords, windows) is isnad.encoding, shared with inference; what only training
+Encoding (pre-tokens, subwords, windows) is isnad_tagger.encoding, shared with inference; what only training
 needs — spans as word BIO tags, and labels on the windows' label pieces — lives here.
 """
 
@@ -11,12 +11,12 @@ from typing import Any, Sequence
 import numpy as np
 import torch
 
-from isnad.encoding import Window, build_windows, encode_text
-from isnad.labels import Family
-from isnad.contract import Contract
-from isnad.normalize import get_normalizer
-from isnad.spans import Span
-from isnad.words import Token
+from isnad_tagger.encoding import Window, build_windows, encode_text
+from isnad_tagger.labels import Family
+from isnad_tagger.contract import Contract
+from isnad_tagger.normalize import get_normalizer
+from isnad_tagger.spans import Span
+from isnad_tagger.words import Token
 
 IGNORE_INDEX = -100
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from isnad.contract import Contract
-from isnad.labels import Family
+from isnad_tagger.contract import Contract
+from isnad_tagger.labels import Family
 
 LICENSE_NOTE = (
     "The weights are derived from training data under CC BY-NC-SA 4.0 (saudinewsnet), Apache-2.0 (antcorpus) and "
@@ -159,13 +159,13 @@ def render_model_card(model_dir: Path, gold_dir: Path, name: str, extra_sections
         "",
         "## How to use",
         "```python",
-        "from isnad import Tagger",
+        "from isnad_tagger import Tagger",
         f'tagger = Tagger.from_pretrained("{_show(model_dir)}")          # or a Hub id; backend="onnx", quantized=True for int8',
         'spans = tagger.predict("وقال المتحدث باسم الوزارة إن الحكومة قد تعلن القرار")',
         'records = tagger.records("...")  # who said what, with which stance and hedges',
         "```",
-        "Command line: `isnad predict --model M --input in.jsonl --output out.jsonl`, `isnad evaluate --model M --data gold.jsonl`, "
-        "`isnad export-onnx --model M`, `isnad render in.jsonl page.html --model M`.",
+        "Command line: `isnad-tagger predict --model M --input in.jsonl --output out.jsonl`, `isnad-tagger evaluate --model M --data gold.jsonl`, "
+        "`isnad-tagger export-onnx --model M`, `isnad-tagger render in.jsonl page.html --model M`.",
         "",
         "## Results on the gold test split",
         f"Test split: {_load(model_dir / 'eval_test.json').get('records')} paragraphs of real news never seen in training (split by document). "
@@ -176,7 +176,7 @@ def render_model_card(model_dir: Path, gold_dir: Path, name: str, extra_sections
         "### Against the rule baseline and the human ceiling",
         *_comparison_rows(test, baseline, agreement, families),
         "",
-        "Rules: `isnad.rules` (the pre-annotator), scored by `isnad evaluate --rules`. Human agreement: two independent "
+        "Rules: `isnad_tagger.rules` (the pre-annotator), scored by `isnad-tagger evaluate --rules`. Human agreement: two independent "
         "annotation passes over 60 test paragraphs (see `data/README.md`; both passes by LLM annotators following the same "
         "guidelines, so it likely overstates agreement between human experts).",
         "",

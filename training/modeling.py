@@ -7,9 +7,9 @@ from pathlib import Path
 import torch
 from torch.nn import functional as F
 
-from isnad.contract import Contract
-from isnad.layout import HeadLayout
-from isnad.training.features import IGNORE_INDEX
+from isnad_tagger.contract import Contract
+from isnad_tagger.layout import HeadLayout
+from isnad_tagger.training.features import IGNORE_INDEX
 
 
 def init_model(base: str | Path, contract: Contract):

@@ -13,13 +13,13 @@ import sys
 import time
 from pathlib import Path
 
-from isnad.contract import Contract
-from isnad.data import read_records
-from isnad.errors import MissingDependencyError
-from isnad.spans import IsnadDataError
-from isnad.labels import FAMILY_BY_NAME, Family
-from isnad.training.checkpoints import last_complete_checkpoint
-from isnad.training.config import TrainConfig, load_config
+from isnad_tagger.contract import Contract
+from isnad_tagger.data import read_records
+from isnad_tagger.errors import MissingDependencyError
+from isnad_tagger.spans import IsnadDataError
+from isnad_tagger.labels import FAMILY_BY_NAME, Family
+from isnad_tagger.training.checkpoints import last_complete_checkpoint
+from isnad_tagger.training.config import TrainConfig, load_config
 
 TRAINING_INFO = "isnad_training.json"
 
@@ -32,7 +32,7 @@ def check_output_dir(path: Path) -> None:
         probe.write_text("ok")
         probe.unlink()
     except OSError as error:
-        raise SystemExit(f"isnad train: error: output folder {path} is not writable ({error.strerror})") from None
+        raise SystemExit(f"isnad-tagger train: error: output folder {path} is not writable ({error.strerror})") from None
 
 
 def check_base_model(name_or_path: str) -> None:
@@ -50,7 +50,7 @@ def load_split(paths: list[str], partial: dict[str, list[str]] | None = None, sc
     partial files carry the families they supervise."""
     import datasets
 
-    from isnad.data import load_dataset
+    from isnad_tagger.data import load_dataset
 
     everything = list(schema)
     sources = [(p, everything) for p in paths] + list((partial or {}).items())
@@ -75,11 +75,11 @@ def _train(config: TrainConfig, resume: bool) -> dict:
     import torch
     from transformers import AutoTokenizer, TrainingArguments, set_seed
 
-    from isnad.training.features import WindowCollator, featurize
-    from isnad.training.modeling import init_model
-    from isnad.training.trainer import IsnadTrainer, word_level_metrics
+    from isnad_tagger.training.features import WindowCollator, featurize
+    from isnad_tagger.training.modeling import init_model
+    from isnad_tagger.training.trainer import IsnadTrainer, word_level_metrics
 
-    from isnad.normalize import get_normalizer
+    from isnad_tagger.normalize import get_normalizer
 
     # Everything that can be wrong with the setup fails here, before any data is read or any
     # folder is created: the base model, the normalizer's package, then the data, then the output.
@@ -146,10 +146,10 @@ def _train(config: TrainConfig, resume: bool) -> dict:
     if resume:
         checkpoint, skipped = last_complete_checkpoint(output_dir)
         for folder, reason in skipped:
-            print(f"isnad train: skipping incomplete checkpoint {folder}: {reason}", file=sys.stderr)
+            print(f"isnad-tagger train: skipping incomplete checkpoint {folder}: {reason}", file=sys.stderr)
         last = str(checkpoint) if checkpoint else None
         if last is None:
-            print(f"isnad train: no complete checkpoint in {output_dir}; starting from scratch", file=sys.stderr)
+            print(f"isnad-tagger train: no complete checkpoint in {output_dir}; starting from scratch", file=sys.stderr)
     started = time.time()
     result = trainer.train(resume_from_checkpoint=last)
     elapsed = time.time() - started
@@ -199,8 +199,8 @@ def _close_process_group() -> None:
 
 
 def _tagger(model, tokenizer, contract: Contract):
-    from isnad.backends import TorchBackend
-    from isnad.tagger import Tagger
+    from isnad_tagger.backends import TorchBackend
+    from isnad_tagger.tagger import Tagger
 
     return Tagger(TorchBackend(model, device=None if _cuda() else "cpu"), tokenizer, contract)
 
@@ -208,8 +208,8 @@ def _tagger(model, tokenizer, contract: Contract):
 def calibrate(tagger, dev_records, held_out, output_dir: Path):
     """Fit per-family temperatures on dev; returns the tagger under the calibrated contract and the
     span ECE before/after on held-out data (with a reliability plot in output_dir)."""
-    from isnad.decoding import decode_words
-    from isnad.training.calibrate import fit_temperatures, plot_reliability, span_reliability
+    from isnad_tagger.decoding import decode_words
+    from isnad_tagger.training.calibrate import fit_temperatures, plot_reliability, span_reliability
 
     temperatures = fit_temperatures(tagger, dev_records)
     encoded, word_logits = tagger.word_logits([r.text for r in held_out])
@@ -221,7 +221,7 @@ def calibrate(tagger, dev_records, held_out, output_dir: Path):
     try:
         plot_reliability(results["before"], results["after"], output_dir / "reliability.png")
     except ImportError:
-        print("isnad train: matplotlib is not installed; skipping the reliability plot", file=sys.stderr)
+        print("isnad-tagger train: matplotlib is not installed; skipping the reliability plot", file=sys.stderr)
     print(f"calibration: temperatures {temperatures}; span ECE {results['before']['ece']:.3f} -> {results['after']['ece']:.3f}")
     calibrated = tagger.with_contract(tagger.contract.with_temperatures(temperatures))
     return calibrated, {"temperatures": temperatures, "ece_before": results["before"], "ece_after": results["after"]}
@@ -229,7 +229,7 @@ def calibrate(tagger, dev_records, held_out, output_dir: Path):
 
 def evaluate_splits(tagger, output_dir: Path, dev_records, test_records) -> dict:
     """Span-level strict/overlap scores of the trained model, written as eval_<split>.json."""
-    from isnad.evaluation import evaluate_predictions, format_table, write_report
+    from isnad_tagger.evaluation import evaluate_predictions, format_table, write_report
 
     scores = {}
     for split, records in (("dev", dev_records), ("test", test_records)):
@@ -259,7 +259,7 @@ def _cuda() -> bool:
 def _versions() -> dict[str, str]:
     import importlib.metadata as md
 
-    return {name: md.version(name) for name in ("isnad", "transformers", "torch", "datasets", "accelerate", "tokenizers")}
+    return {name: md.version(name) for name in ("isnad-tagger", "transformers", "torch", "datasets", "accelerate", "tokenizers")}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -271,13 +271,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(config_path: str | Path, overrides: list[str] = (), resume: bool = False) -> int:
-    """Load a config and train: the body of both `isnad train` and this script; 2 on a bad config."""
+    """Load a config and train: the body of both `isnad-tagger train` and this script; 2 on a bad config."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
         config = load_config(config_path, list(overrides))
         train(config, resume=resume)
     except (IsnadDataError, MissingDependencyError) as error:
-        print(f"isnad train: error: {error}", file=sys.stderr)
+        print(f"isnad-tagger train: error: {error}", file=sys.stderr)
         return 2
     return 0
 

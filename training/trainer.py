@@ -12,9 +12,9 @@ import numpy as np
 from seqeval.metrics import f1_score
 from transformers import Trainer
 
-from isnad.layout import HeadLayout
-from isnad.training.features import IGNORE_INDEX
-from isnad.training.modeling import family_loss, target_weight_totals
+from isnad_tagger.layout import HeadLayout
+from isnad_tagger.training.features import IGNORE_INDEX
+from isnad_tagger.training.modeling import family_loss, target_weight_totals
 
 
 class IsnadTrainer(Trainer):

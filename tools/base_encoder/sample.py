@@ -1,6 +1,6 @@
 """The corpus sample behind the vocabulary cut: paragraphs to count pieces on and held-out paragraphs to
 check the cut on, drawn from the shared Arabic news corpora (a folder given explicitly; the default
-build reads none, see piece_list.py). Documents are read with isnad.training.corpora's readers.
+build reads none, see piece_list.py). Documents are read with isnad_tagger.training.corpora's readers.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import zlib
 from pathlib import Path
 from typing import Iterator
 
-from isnad.training.corpora import iter_documents, keep, read_saudinewsnet
+from isnad_tagger.training.corpora import iter_documents, keep, read_saudinewsnet
 
 # The order the sample was first drawn in (the committed piece list comes from it): saudinewsnet,
 # unifiedfc, then antcorpus in the order of its tar archive. Pool order decides which paragraphs the
@@ -52,7 +52,7 @@ def text_bucket(text: str) -> float:
 
 
 def sample_paragraphs(corpora: Path, n_count: int = 30000, n_heldout: int = 3000, seed: int = 13) -> tuple[list[str], list[str]]:
-    """Two disjoint (by text) random samples of kept paragraphs (isnad.training.corpora.keep: 20-130
+    """Two disjoint (by text) random samples of kept paragraphs (isnad_tagger.training.corpora.keep: 20-130
     words, mostly Arabic, one sentence end) of the shared corpora: one to count pieces, one held out."""
     pools: tuple[dict[str, None], dict[str, None]] = ({}, {})
     for _corpus, _doc, body in documents(corpora):

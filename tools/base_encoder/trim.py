@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from isnad.files import sha256_file
+from isnad_tagger.files import sha256_file
 
 from . import piece_list
 from .hf_folder import (DEFAULT_FULL, EXPECTED_SPECIAL_IDS, files_sha256, fresh_tmp, load_tokenizer,

@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from isnad.files import sha256_file
+from isnad_tagger.files import sha256_file
 
 
 @dataclass(frozen=True)

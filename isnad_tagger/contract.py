@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from isnad.labels import FAMILIES, Family, by_name, schema_from_mapping, schema_to_mapping
-from isnad.layout import HeadLayout
-from isnad.spans import IsnadDataError
+from isnad_tagger.labels import FAMILIES, Family, by_name, schema_from_mapping, schema_to_mapping
+from isnad_tagger.layout import HeadLayout
+from isnad_tagger.spans import IsnadDataError
 
 CONTRACT_VERSION = 2
 CONFIG_KEY = "isnad"
@@ -110,7 +110,7 @@ class Contract:
         if version > CONTRACT_VERSION:
             raise IsnadDataError(
                 f"the checkpoint was written with Isnad checkpoint schema version {version}, newer than this "
-                f"isnad supports ({CONTRACT_VERSION}); upgrade the isnad package to load it"
+                f"isnad-tagger supports ({CONTRACT_VERSION}); upgrade the isnad-tagger package to load it"
             )
         families_mapping = settings.get("families")
         try:

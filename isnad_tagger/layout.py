@@ -5,7 +5,7 @@ family. Each block is a separate BIO classification: softmax and cross-entropy r
 so a word can be B-SOURCE and B-ACTOR at once. The layout is derived from config.id2label alone,
 which keeps checkpoints loadable with plain AutoModelForTokenClassification. Which families to
 expect (Isnad's, or another schema such as the ANERcorp NER yardstick) comes from the checkpoint
-contract (isnad.contract); decoding logits into spans is isnad.decoding.
+contract (isnad_tagger.contract); decoding logits into spans is isnad_tagger.decoding.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from isnad.labels import FAMILY_BY_NAME, LABEL_SEPARATOR, Family, by_name, model_labels
-from isnad.spans import IsnadDataError
+from isnad_tagger.labels import FAMILY_BY_NAME, LABEL_SEPARATOR, Family, by_name, model_labels
+from isnad_tagger.spans import IsnadDataError
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ class HeadLayout:
         if not labels or all(label.startswith("LABEL_") for label in labels):
             raise IsnadDataError(
                 "config.json carries no Isnad labels (id2label is missing or generic LABEL_0...); "
-                "train with `isnad train` or pass a checkpoint made by it"
+                "train with `isnad-tagger train` or pass a checkpoint made by it"
             )
         return cls.from_labels(labels, families)
 

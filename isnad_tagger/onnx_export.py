@@ -9,8 +9,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from isnad.backends import ONNX_DIRNAME, ONNX_FP32, ONNX_INT8, ONNX_PROVENANCE, quiet_loading, resolve_model_dir
-from isnad.files import sha256_file
+from isnad_tagger.backends import ONNX_DIRNAME, ONNX_FP32, ONNX_INT8, ONNX_PROVENANCE, quiet_loading, resolve_model_dir
+from isnad_tagger.files import sha256_file
 
 OPSET = 17
 # Per-channel weight scales: on the default model's 300 benchmark paragraphs, int8 spans agree with
@@ -26,7 +26,7 @@ def export_onnx(model: str | Path, out_dir: str | Path | None = None, quantize: 
     from tqdm import tqdm
     from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-    from isnad.contract import Contract
+    from isnad_tagger.contract import Contract
 
     model_dir = resolve_model_dir(str(model))
     contract = Contract.from_pretrained(model_dir)  # refuse a label-less or newer checkpoint before any work
@@ -46,7 +46,7 @@ def export_onnx(model: str | Path, out_dir: str | Path | None = None, quantize: 
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
             return self.inner(input_ids=input_ids, attention_mask=attention_mask).logits
 
-    steps = tqdm(total=3 if quantize else 2, desc="isnad export-onnx", unit=" steps", disable=not progress)
+    steps = tqdm(total=3 if quantize else 2, desc="isnad-tagger export-onnx", unit=" steps", disable=not progress)
     steps.set_postfix_str("fp32 graph")
     sample = torch.ones((2, 8), dtype=torch.long)
     fp32 = out / ONNX_FP32

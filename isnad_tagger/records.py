@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from isnad.arabic import strip_nonspacing_marks
+from isnad_tagger.arabic import strip_nonspacing_marks
 
 SENTENCE_END = re.compile(r"(?<!\d)[.!?؟;؛](?!\d)|\n")
 _PREPOSITION_STEMS = ("وفقا", "بحسب", "حسب", "نقلا", "طبقا", "استنادا", "حسبما")

@@ -1,7 +1,7 @@
 """Words as the rules see them, and the one-word tests every phrase rule is built from.
 
 A `Word` keeps its offsets into the original text and a normalized form for matching only
-(isnad.rules.lexicon.normalize). Proclitics are tried off a word rather than listed in the lexicon:
+(isnad_tagger.rules.lexicon.normalize). Proclitics are tried off a word rather than listed in the lexicon:
 و/ف on verbs and cues, و/ف + ل/ب/ك on nouns, لل -> ال (`clitic_variants`). `Vocabulary` holds the
 lexicon tables the rules look words up in, derived once per tagger and never written back into the
 Lexicon it was given.
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from isnad.rules.lexicon import Lexicon, normalize
-from isnad.words import iter_words
+from isnad_tagger.rules.lexicon import Lexicon, normalize
+from isnad_tagger.words import iter_words
 
 CONJUNCTIONS = "وف"  # و/ف: attach to verbs, cues and nouns
 PREPOSITIONS = "لبك"  # ل/ب/ك: attach to nouns (after an optional و/ف)
@@ -36,7 +36,7 @@ class Word:
 
 
 def split_words(text: str) -> list[Word]:
-    """The words of a text (isnad.words boundaries) with their matching forms."""
+    """The words of a text (isnad_tagger.words boundaries) with their matching forms."""
     words = []
     prev = 0
     for start, end in iter_words(text):

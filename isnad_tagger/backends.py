@@ -10,7 +10,7 @@ from typing import Iterator, Protocol
 
 import numpy as np
 
-from isnad.spans import IsnadDataError
+from isnad_tagger.spans import IsnadDataError
 
 ONNX_DIRNAME = "onnx"
 ONNX_FP32 = "model.onnx"
@@ -119,7 +119,7 @@ class OnnxBackend:
             if candidate.is_file():
                 return candidate
         raise IsnadDataError(
-            f"no {name} in {model_dir} or {model_dir / ONNX_DIRNAME}; run `isnad export-onnx --model {model_dir}` first"
+            f"no {name} in {model_dir} or {model_dir / ONNX_DIRNAME}; run `isnad-tagger export-onnx --model {model_dir}` first"
         )
 
     def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:

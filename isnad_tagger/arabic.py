@@ -5,7 +5,7 @@ model was pre-trained without; the rule lexicon matches on the bare letters), so
 these functions into its own normalization instead of keeping a private regular expression:
 
 - `strip_marks`: every Unicode combining mark (\\p{M}) and tatweel (the rule lexicon).
-- `strip_nonspacing_marks`: non-spacing marks (\\p{Mn}) and tatweel (cue texts in isnad.records).
+- `strip_nonspacing_marks`: non-spacing marks (\\p{Mn}) and tatweel (cue texts in isnad_tagger.records).
 - `strip_harakat`: the Arabic harakat U+064B-U+0652 and tatweel, optionally the dagger alef U+0670
   and the further Arabic marks U+0653-U+065F (maddah, hamza above/below, ...).
 - `unify_alef_ya`: أ/إ/آ/ٱ -> ا and ى -> ي; `unify_ta_marbuta`: ة -> ه.

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import IO, Iterator
 
-from isnad.spans import IsnadDataError
+from isnad_tagger.spans import IsnadDataError
 
 STDIO = "-"
 PARTIAL_SUFFIX = ".partial"

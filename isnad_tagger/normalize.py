@@ -11,9 +11,9 @@ from typing import Callable
 
 import regex
 
-from isnad.errors import MissingDependencyError
+from isnad_tagger.errors import MissingDependencyError
 
-from isnad.arabic import strip_harakat
+from isnad_tagger.arabic import strip_harakat
 
 _SURROGATES = regex.compile(r"[\ud800-\udfff]")
 

@@ -12,7 +12,7 @@ import html
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from isnad.labels import FAMILIES, Family
+from isnad_tagger.labels import FAMILIES, Family
 
 # Four drawing channels, so spans of different families stay visible where they overlap. The CSS
 # class of each channel (tint has none: it is a background colour).

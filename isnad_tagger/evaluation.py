@@ -8,8 +8,8 @@ import json
 from collections import defaultdict
 from typing import Iterable, Sequence
 
-from isnad.labels import FAMILIES, Family
-from isnad.spans import Span
+from isnad_tagger.labels import FAMILIES, Family
+from isnad_tagger.spans import Span
 
 MODES = ("strict", "overlap")
 
@@ -87,7 +87,7 @@ def format_table(report: dict) -> str:
 
 def write_report(report: dict, path: str, extra: dict | None = None) -> None:
     """The scores as JSON, replacing `path` only once written in full."""
-    from isnad.outputs import replace_when_done
+    from isnad_tagger.outputs import replace_when_done
 
     with replace_when_done(path) as handle:
         json.dump({**(extra or {}), **report}, handle, ensure_ascii=False, indent=2)

@@ -1,13 +1,13 @@
 """RuleTagger: lexicon + pattern tagger for ACTOR / SOURCE / STANCE / UNCERTAINTY (spec v1).
 
-The text is split into words (isnad.rules.words); every word is normalized for matching only
-(isnad.rules.lexicon.normalize) and proclitics are tried off (و/ف on verbs and cues; و/ف + ل/ب/ك on
+The text is split into words (isnad_tagger.rules.words); every word is normalized for matching only
+(isnad_tagger.rules.lexicon.normalize) and proclitics are tried off (و/ف on verbs and cues; و/ف + ل/ب/ك on
 nouns, لل -> ال). Offsets always point into the original text, and every span starts and ends on a
-word, so the output passes isnad.spans.span_problems. The tagger works in three steps: candidates
-(cues from isnad.rules.cues, noun phrases from isnad.rules.phrases), conflict resolution inside each
+word, so the output passes isnad_tagger.spans.span_problems. The tagger works in three steps: candidates
+(cues from isnad_tagger.rules.cues, noun phrases from isnad_tagger.rules.phrases), conflict resolution inside each
 family (longest match in characters, then rule priority, then position), spans.
 
-Patterns (the lexicon files are described in isnad.rules.lexicon):
+Patterns (the lexicon files are described in isnad_tagger.rules.lexicon):
 
 STANCE
   * reporting verbs from stance_verbs.tsv with generated inflections (قال/قالت/قالوا/يقول/تقول/
@@ -60,12 +60,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence, overload
 
-from isnad.labels import FAMILIES
-from isnad.rules.cues import CueMatch, find_cues
-from isnad.rules.lexicon import Lexicon, load_lexicon, normalize
-from isnad.rules.phrases import NounPhrase, PhraseReader
-from isnad.rules.words import Vocabulary, Word, clitic_variants, split_words
-from isnad.spans import Span
+from isnad_tagger.labels import FAMILIES
+from isnad_tagger.rules.cues import CueMatch, find_cues
+from isnad_tagger.rules.lexicon import Lexicon, load_lexicon, normalize
+from isnad_tagger.rules.phrases import NounPhrase, PhraseReader
+from isnad_tagger.rules.words import Vocabulary, Word, clitic_variants, split_words
+from isnad_tagger.spans import Span
 
 RULE_SCORES = {
     "cue": 0.9,  # lexicon STANCE/UNCERTAINTY cue
@@ -124,7 +124,7 @@ class RuleTagger:
         raise TypeError(f"RuleTagger.predict expects a str or a list of str, got {type(text).__name__}")
 
     def predict_spans(self, texts: Sequence[str]) -> list[list[Span]]:
-        """Spans (with scores) of each text, sorted by start, end, label: what isnad.tagger.Tagger
+        """Spans (with scores) of each text, sorted by start, end, label: what isnad_tagger.tagger.Tagger
         .predict_spans gives, so callers that score or write spans take either tagger."""
         return [self._spans(text) for text in texts]
 

@@ -7,4 +7,4 @@ class MissingDependencyError(ImportError):
     """An optional package is not installed; the message names the extra that brings it."""
 
     def __init__(self, what: str, package: str, extra: str) -> None:
-        super().__init__(f"{what} needs the {package} package: pip install 'isnad[{extra}]'")
+        super().__init__(f"{what} needs the {package} package: pip install 'isnad-tagger[{extra}]'")

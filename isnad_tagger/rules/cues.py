@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from isnad.rules.lexicon import Cue
-from isnad.rules.phrases import PhraseReader
-from isnad.rules.words import clitic_variants
+from isnad_tagger.rules.lexicon import Cue
+from isnad_tagger.rules.phrases import PhraseReader
+from isnad_tagger.rules.words import clitic_variants
 
 CUE_CLITICS = "وفب"  # proclitics tried off a cue's first word (each cue says which it allows)
 REQUIRES_CLITIC = "!"  # in Cue.proclitics: the bare form is not a cue (طالب 'student', وطالب 'demanded')

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from isnad.labels import FAMILY_BY_NAME, Family, check_label
-from isnad.words import on_word_boundaries
+from isnad_tagger.labels import FAMILY_BY_NAME, Family, check_label
+from isnad_tagger.words import on_word_boundaries
 
 
 class IsnadDataError(ValueError):

@@ -8,13 +8,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from isnad.backends import Backend, OnnxBackend, TorchBackend, read_provenance, resolve_model_dir
-from isnad.contract import Contract
-from isnad.decoding import decode_words, merge_window_logits
-from isnad.encoding import EncodedText, Window, build_windows, encode_text
-from isnad.layout import HeadLayout
-from isnad.normalize import get_normalizer
-from isnad.spans import Span
+from isnad_tagger.backends import Backend, OnnxBackend, TorchBackend, read_provenance, resolve_model_dir
+from isnad_tagger.contract import Contract
+from isnad_tagger.decoding import decode_words, merge_window_logits
+from isnad_tagger.encoding import EncodedText, Window, build_windows, encode_text
+from isnad_tagger.layout import HeadLayout
+from isnad_tagger.normalize import get_normalizer
+from isnad_tagger.spans import Span
 
 DEFAULT_BATCH_TOKENS = 8192
 
@@ -113,8 +113,8 @@ class Tagger:
 
     def records(self, text: str) -> dict[str, list[dict]]:
         """Attributions {source, source_type, cue, stance, via, actors, hedges, sentence} and the
-        unattributed hedges of one text (rules in isnad.records)."""
-        from isnad.records import build_records
+        unattributed hedges of one text (rules in isnad_tagger.records)."""
+        from isnad_tagger.records import build_records
 
         if not isinstance(text, str):
             raise TypeError(f"records() takes one str, got {type(text).__name__}")

@@ -1,7 +1,7 @@
 """Lexicons of the rule tagger: loading the packaged TSV files, Arabic normalization for matching,
 and generation of verb inflections from a stem table.
 
-Files (isnad/rules/lexicons/, loaded with importlib.resources; each TSV has a header line and the
+Files (isnad_tagger/rules/lexicons/, loaded with importlib.resources; each TSV has a header line and the
 columns `entry`, `label`, `type`, `source` at least; `source` says where an entry came from):
 
 - `stance_verbs.tsv`: one row per reporting verb (entry = perfect 3rd person masculine singular,
@@ -27,7 +27,7 @@ columns `entry`, `label`, `type`, `source` at least; `source` says where an entr
   `license`.
 
 Normalization (matching only; offsets always refer to the original text): every combining mark and
-tatweel removed, أ/إ/آ/ٱ -> ا, ة -> ه, ى -> ي (composed from isnad.arabic).
+tatweel removed, أ/إ/آ/ٱ -> ا, ة -> ه, ى -> ي (composed from isnad_tagger.arabic).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from importlib import resources
 
 import regex
 
-from isnad.arabic import strip_marks, unify_alef_ya, unify_ta_marbuta
+from isnad_tagger.arabic import strip_marks, unify_alef_ya, unify_ta_marbuta
 
 GAZETTEER_LICENSE = "research-only (ANERGazet, Benajiba et al. 2007)"
 

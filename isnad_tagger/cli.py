@@ -1,28 +1,28 @@
-"""The `isnad` command line: train, evaluate, predict, export-onnx, convert, validate."""
+"""The `isnad-tagger` command line: train, evaluate, predict, export-onnx, convert, validate."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from isnad.errors import MissingDependencyError
-from isnad.spans import IsnadDataError
+from isnad_tagger.errors import MissingDependencyError
+from isnad_tagger.spans import IsnadDataError
 
 
 def schema_option(args: argparse.Namespace):
     """name -> family of the label schema a command works in: `--schema` (a checkpoint folder, a
     training config with label_schema, or a schema file), else Isnad's."""
-    from isnad.labels import FAMILY_BY_NAME, by_name
+    from isnad_tagger.labels import FAMILY_BY_NAME, by_name
 
     if getattr(args, "schema", None):
-        from isnad.contract import load_schema
+        from isnad_tagger.contract import load_schema
 
         return by_name(load_schema(args.schema))
     return FAMILY_BY_NAME
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from isnad.data import validate_file
+    from isnad_tagger.data import validate_file
 
     schema = schema_option(args)
     failed = 0
@@ -39,7 +39,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from isnad.data import convert
+    from isnad_tagger.data import convert
 
     count = convert(args.input, args.output, schema_option(args))
     print(f"wrote {count} records to {args.output}")
@@ -59,13 +59,13 @@ def _quiet_libraries() -> None:
 def load_predictor(args: argparse.Namespace):
     """The model (or the rule baseline) behind predict/evaluate, as texts -> list of span lists."""
     if getattr(args, "rules", False):
-        from isnad.rules import RuleTagger
+        from isnad_tagger.rules import RuleTagger
 
         return RuleTagger()
     if not args.model:
-        raise SystemExit("isnad: error: --model is required (or --rules for the rule baseline)")
+        raise SystemExit("isnad-tagger: error: --model is required (or --rules for the rule baseline)")
     _quiet_libraries()
-    from isnad.tagger import Tagger
+    from isnad_tagger.tagger import Tagger
 
     return Tagger.from_pretrained(args.model, backend=args.backend, quantized=args.quantized)
 
@@ -84,26 +84,26 @@ def predict_all(predictor, texts: list[str], desc: str, progress: bool = True, c
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from isnad.training.train import run
+    from isnad_tagger.training.train import run
 
     return run(args.config, args.set, args.resume)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from isnad.data import read_records
-    from isnad.evaluation import format_table, score_spans, write_report
-    from isnad.labels import FAMILIES, by_name
-    from isnad.spans import Span
+    from isnad_tagger.data import read_records
+    from isnad_tagger.evaluation import format_table, score_spans, write_report
+    from isnad_tagger.labels import FAMILIES, by_name
+    from isnad_tagger.spans import Span
 
     if args.output:
-        from isnad.outputs import check_distinct
+        from isnad_tagger.outputs import check_distinct
 
         check_distinct(args.data, args.output)  # before the model loads
     predictor = load_predictor(args)
     # A model trained on another label schema (e.g. the ANERcorp yardstick) is scored in its own labels.
     families = predictor.contract.families if hasattr(predictor, "contract") else FAMILIES
     records = read_records(args.data, by_name(families))
-    predicted = predict_all(predictor, [r.text for r in records], "isnad evaluate", progress=not args.no_progress)
+    predicted = predict_all(predictor, [r.text for r in records], "isnad-tagger evaluate", progress=not args.no_progress)
     spans = [[Span(s["start"], s["end"], s["label"], s["type"]) for s in doc] for doc in predicted]
     report = score_spans([r.spans for r in records], spans, families)
     print(format_table(report))
@@ -117,7 +117,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from isnad.outputs import STDIO, check_distinct
+    from isnad_tagger.outputs import STDIO, check_distinct
 
     if args.input is None or args.lines:
         if args.input is not None:
@@ -133,7 +133,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
         raise IsnadDataError("input file not found" if not Path(args.input).exists() else "input is not a file", path=args.input)
     check_distinct(args.input, args.output)  # before the model loads and before anything is written
     predictor = load_predictor(args)
-    from isnad.corpus_predict import predict_jsonl
+    from isnad_tagger.corpus_predict import predict_jsonl
 
     state = _process_state()
     shard = (state.process_index, state.num_processes) if state else (0, 1)
@@ -179,7 +179,7 @@ def _part(output, rank: int):
 
 def _merge_parts(output, world: int) -> None:
     """Interleave the ranks' parts back into input order (rank k holds records k, k+n, ...)."""
-    from isnad.outputs import replace_when_done
+    from isnad_tagger.outputs import replace_when_done
 
     parts = [_part(output, k) for k in range(world)]
     readers = [p.open(encoding="utf-8") for p in parts]
@@ -198,7 +198,7 @@ def _merge_parts(output, world: int) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     _quiet_libraries()
-    from isnad.onnx_export import export_onnx
+    from isnad_tagger.onnx_export import export_onnx
 
     paths = export_onnx(args.model, args.output, quantize=not args.no_int8, progress=not args.no_progress)
     for kind, path in paths.items():
@@ -207,11 +207,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from isnad.data import iter_jsonl_objects, parse_record
-    from isnad.labels import by_name
-    from isnad.outputs import check_distinct, replace_when_done
-    from isnad.render import render_html
-    from isnad.spans import span_problems
+    from isnad_tagger.data import iter_jsonl_objects, parse_record
+    from isnad_tagger.labels import by_name
+    from isnad_tagger.outputs import check_distinct, replace_when_done
+    from isnad_tagger.render import render_html
+    from isnad_tagger.spans import span_problems
 
     check_distinct(args.input, args.output)  # the page never replaces the data it shows
     documents = []
@@ -222,7 +222,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     predictor = load_predictor(args) if args.model or args.rules else None
     schema = by_name(predictor.contract.families) if hasattr(predictor, "contract") else schema_option(args)
     if predictor is not None:
-        for (_, doc), spans in zip(documents, predict_all(predictor, [d["text"] for _, d in documents], "isnad render", not args.no_progress)):
+        for (_, doc), spans in zip(documents, predict_all(predictor, [d["text"] for _, d in documents], "isnad-tagger render", not args.no_progress)):
             doc["spans"] = spans
     for number, doc in documents:
         # Spans from a file are checked against the schema first: a wrong type or offset is named, not a crash.
@@ -252,7 +252,7 @@ def _schema_option(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="isnad", description=__doc__)
+    parser = argparse.ArgumentParser(prog="isnad-tagger", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("train", help="fine-tune a tagger from a YAML config")
@@ -313,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (IsnadDataError, MissingDependencyError) as error:
-        print(f"isnad {args.command}: error: {error}", file=sys.stderr)
+        print(f"isnad-tagger {args.command}: error: {error}", file=sys.stderr)
         return 2
 
 

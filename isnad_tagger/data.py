@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from isnad.labels import FAMILY_BY_NAME, Family
-from isnad.markup import markup_to_records, records_to_markup
-from isnad.outputs import check_distinct, replace_when_done
-from isnad.spans import IsnadDataError, Record, Span, span_problems
+from isnad_tagger.labels import FAMILY_BY_NAME, Family
+from isnad_tagger.markup import markup_to_records, records_to_markup
+from isnad_tagger.outputs import check_distinct, replace_when_done
+from isnad_tagger.spans import IsnadDataError, Record, Span, span_problems
 
 MARKUP_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl",)
@@ -98,7 +98,7 @@ def _collect_jsonl(path: Path) -> tuple[list[tuple[int, Record]], list[IsnadData
 
 
 def _collect_markup(path: Path) -> list[tuple[int, Record]]:
-    from isnad.markup import read_markup_blocks
+    from isnad_tagger.markup import read_markup_blocks
 
     content = _read_text(path)
     lines = [number for _, number, _ in read_markup_blocks(content, str(path))]
@@ -181,7 +181,7 @@ def writer_for(path: Path):
 
 def convert(source: str | Path, target: str | Path, families: Mapping[str, Family] = FAMILY_BY_NAME) -> int:
     """Convert markup <-> span JSONL (or span JSONL/markup -> CSV/TSV, one row per span) by
-    extension (`isnad convert`) under a label schema (Isnad's by default); returns the record count.
+    extension (`isnad-tagger convert`) under a label schema (Isnad's by default); returns the record count.
     The target is written only once the source has been read and checked, never over the source."""
     writer_for(Path(target))  # an extension it cannot write fails before anything is read
     check_distinct(source, target)

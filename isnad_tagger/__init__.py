@@ -1,7 +1,7 @@
 """Isnad: who speaks, how it is sourced, what stance the source takes, and where Arabic news hedges."""
 
-from isnad.labels import FAMILIES, LABELS
-from isnad.spans import IsnadDataError, Record, Span
+from isnad_tagger.labels import FAMILIES, LABELS
+from isnad_tagger.spans import IsnadDataError, Record, Span
 
 __version__ = "0.1.0"
 __all__ = ["FAMILIES", "LABELS", "IsnadDataError", "Record", "Span", "Tagger", "__version__"]
@@ -10,7 +10,7 @@ __all__ = ["FAMILIES", "LABELS", "IsnadDataError", "Record", "Span", "Tagger", "
 def __getattr__(name: str):
     # Tagger pulls in torch and transformers: import it only when asked for.
     if name == "Tagger":
-        from isnad.tagger import Tagger
+        from isnad_tagger.tagger import Tagger
 
         return Tagger
     raise AttributeError(name)

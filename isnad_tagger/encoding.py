@@ -1,6 +1,6 @@
 """Text -> model inputs, shared by training and inference: pre-tokens, per-pre-token subwords, windows.
 
-The text is cut into pre-tokens (isnad.words); each pre-token is tokenized on its own, so every
+The text is cut into pre-tokens (isnad_tagger.words); each pre-token is tokenized on its own, so every
 subword belongs to exactly one pre-token and offsets are exact by construction (no offset-mapping
 guesswork around SentencePiece's lone "▁"). A word's label sits on one subword: its first piece
 that is not a bare word-start marker. Windows cover the whole text (never truncated) and overlap.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from isnad.words import Token, pretokenize
+from isnad_tagger.words import Token, pretokenize
 
 # Cap on subwords kept per pre-token: only the label piece is read, the rest is context. It bounds
 # a window's cost when a "word" is a 5,000-character run of letters (scraped junk, URLs).

@@ -10,11 +10,11 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from isnad.encoding import Window
-from isnad.labels import Family
-from isnad.layout import Block, HeadLayout
-from isnad.spans import Span
-from isnad.words import Token
+from isnad_tagger.encoding import Window
+from isnad_tagger.labels import Family
+from isnad_tagger.layout import Block, HeadLayout
+from isnad_tagger.spans import Span
+from isnad_tagger.words import Token
 
 
 def bio_segments(tags: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -50,7 +50,7 @@ def bio_to_spans(
 
 def block_probabilities(logits: np.ndarray, block: Block, temperature: float = 1.0) -> np.ndarray:
     """Softmax inside one family block of logits shaped (..., num_labels); the family's temperature
-    (fitted on dev, see isnad.training.calibrate) divides its logits first."""
+    (fitted on dev, see isnad_tagger.training.calibrate) divides its logits first."""
     part = logits[..., block.start : block.stop].astype(np.float64) / temperature
     part = np.exp(part - part.max(axis=-1, keepdims=True))
     return part / part.sum(axis=-1, keepdims=True)

@@ -4,7 +4,7 @@ organization, person and location phrases starting at a given word.
 Each recognizer reads forward from word i over words that follow plainly (no punctuation between)
 and returns a `NounPhrase` (word indices, SOURCE type, inner ACTORs) or None. They only describe
 phrases; which of them become SOURCE or ACTOR spans, with which score, is the tagger's decision
-(isnad.rules.tagger), so the same recognizer serves next to a cue and anywhere in the text.
+(isnad_tagger.rules.tagger), so the same recognizer serves next to a cue and anywhere in the text.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from isnad.rules.words import CONNECTORS, Vocabulary, Word, is_nisba, noun_variants
+from isnad_tagger.rules.words import CONNECTORS, Vocabulary, Word, is_nisba, noun_variants
 
 OPEN_QUOTES = "«\"“'"
 CLOSE_QUOTES = "»\"”'"

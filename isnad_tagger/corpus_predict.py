@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, TextIO
 
-from isnad.outputs import STDIO, partial_path
-from isnad.spans import IsnadDataError
+from isnad_tagger.outputs import STDIO, partial_path
+from isnad_tagger.spans import IsnadDataError
 
 PredictFn = Callable[[list[str]], list[list[dict]]]
 
@@ -138,7 +138,7 @@ def predict_jsonl(
 
         ordinal = -1
         stream = _chain(first, lines)
-        for number, record, problem in tqdm(stream, total=total, disable=not progress, unit=" lines", desc="isnad predict"):
+        for number, record, problem in tqdm(stream, total=total, disable=not progress, unit=" lines", desc="isnad-tagger predict"):
             if problem is None and str(record["id"]) in seen:  # type: ignore[index]
                 problem = f"duplicate id {record['id']!r}"  # type: ignore[index]
             if problem is not None:

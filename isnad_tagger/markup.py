@@ -2,15 +2,15 @@
 
 Hand-written because no library knows this format; nesting across families is allowed. Any label
 schema reads and writes: a label is a name (`ACTOR`, `NER`), a type any name (`named`,
-`PERS`); whether they belong to the schema is the validator's question (isnad.spans), not the parser's.
+`PERS`); whether they belong to the schema is the validator's question (isnad_tagger.spans), not the parser's.
 """
 
 from __future__ import annotations
 
 import re
 
-from isnad.labels import FAMILIES, Family
-from isnad.spans import IsnadDataError, Record, Span
+from isnad_tagger.labels import FAMILIES, Family
+from isnad_tagger.spans import IsnadDataError, Record, Span
 
 OPEN = "[["
 CLOSE_PATTERN = re.compile(r"\|([A-Za-z][A-Za-z0-9_]*)(?::([A-Za-z0-9_][A-Za-z0-9_-]*))?\]\]")
