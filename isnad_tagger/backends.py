@@ -12,7 +12,7 @@ import numpy as np
 
 from isnad_tagger.spans import IsnadDataError
 
-ONNX_DIRNAME = "onnx"
+ONNX_DIRNAME = "onnx"  # the export's folder inside a checkpoint
 ONNX_FP32 = "model.onnx"
 ONNX_INT8 = "model_int8.onnx"
 ONNX_PROVENANCE = "isnad_onnx.json"
@@ -21,30 +21,6 @@ ONNX_PROVENANCE = "isnad_onnx.json"
 class Backend(Protocol):
     def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         """(batch, length) int64 arrays -> (batch, length, num_labels) float32 logits."""
-
-
-def resolve_model_dir(name_or_path: str) -> Path:
-    """A local folder as is; a Hub id through the Hub cache (works offline when cached)."""
-    path = Path(name_or_path)
-    if path.is_dir():
-        return path
-    if path.exists():
-        raise IsnadDataError(f"model path {name_or_path!r} is a file; pass the checkpoint folder")
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import HFValidationError
-
-    # A Hub id is "org/name"; anything with more parts or a path prefix was meant as a folder.
-    looks_like_path = name_or_path.startswith((".", "/", "~")) or name_or_path.count("/") > 1
-    try:
-        return Path(snapshot_download(name_or_path))
-    except HFValidationError:
-        raise IsnadDataError(f"model folder {name_or_path!r} not found (no such folder, and not a Hub id)") from None
-    except Exception as error:  # network, missing repo, offline cache miss: all mean "not found"
-        where = "folder" if looks_like_path else "folder or Hub model"
-        raise IsnadDataError(
-            f"model {where} {name_or_path!r} not found: not a local folder, and the Hub lookup failed "
-            f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''})"
-        ) from None
 
 
 @contextlib.contextmanager
@@ -67,8 +43,16 @@ class TorchBackend:
         import torch
 
         self.torch = torch
-        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-        self.model = model.to(self.device).eval()
+        self.model = model.eval()
+        self.to(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+
+    def to(self, device: str) -> None:
+        """Move the model; a CUDA device on a machine without one is named, not a deep torch error."""
+        torch = self.torch
+        if str(device).startswith("cuda") and not torch.cuda.is_available():
+            raise IsnadDataError(f"device {device!r} asked for, but torch sees no CUDA device (a CPU-only torch build, or no GPU)")
+        self.device = str(device)
+        self.model.to(self.device)
 
     @classmethod
     def load(cls, model_dir: Path, device: str | None = None, allow_pickle: bool = False) -> "TorchBackend":
@@ -91,6 +75,11 @@ class TorchBackend:
             )
         return cls(model, device)
 
+    def save(self, directory: Path, contract) -> None:
+        """Weights (safetensors) and config, the contract written into the config."""
+        contract.to_config(self.model.config)
+        self.model.save_pretrained(directory)
+
     def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         torch = self.torch
         with torch.inference_mode():
@@ -101,15 +90,65 @@ class TorchBackend:
         return out.logits.float().cpu().numpy()
 
 
+def onnx_providers(device: str | None, providers: list[str] | None = None) -> list[str]:
+    """ONNX Runtime execution providers for a device: CUDA needs the onnxruntime-gpu build."""
+    import onnxruntime as ort
+
+    available = ort.get_available_providers()
+    if providers:
+        missing = [p for p in providers if p not in available]
+        if missing:
+            raise IsnadDataError(f"ONNX Runtime providers {missing} are not available here (available: {available})")
+        return list(providers)
+    if device is None or device == "cpu":
+        return ["CPUExecutionProvider"]
+    if str(device).startswith("cuda"):
+        if "CUDAExecutionProvider" not in available:
+            raise IsnadDataError(
+                f"device {device!r} with the ONNX backend needs the CUDA build of ONNX Runtime: "
+                "pip uninstall onnxruntime && pip install onnxruntime-gpu"
+            )
+        return ["CUDAExecutionProvider", "CPUExecutionProvider"]
+    raise IsnadDataError(f"device {device!r} is not supported by the ONNX backend: use 'cpu' or 'cuda[:N]'")
+
+
 class OnnxBackend:
-    def __init__(self, onnx_path: Path, threads: int | None = None) -> None:
+    def __init__(self, onnx_path: Path, threads: int | None = None, device: str | None = None, providers: list[str] | None = None) -> None:
+        self.path = onnx_path
+        self.threads = threads
+        self.device = device or "cpu"
+        self._open(onnx_providers(device, providers))
+
+    def _open(self, providers: list[str]) -> None:
         import onnxruntime as ort
 
         options = ort.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-        self.path = onnx_path
-        self.session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+        if self.threads:
+            options.intra_op_num_threads = self.threads
+        device_id = int(self.device.split(":")[1]) if self.device.startswith("cuda:") else 0
+        chosen = [(p, {"device_id": device_id}) if p == "CUDAExecutionProvider" else p for p in providers]
+        self.session = ort.InferenceSession(str(self.path), options, providers=chosen)
+
+    def to(self, device: str) -> None:
+        """Reopen the session on another device's providers."""
+        providers = onnx_providers(device)
+        self.device = str(device)
+        self._open(providers)
+
+    def save(self, directory: Path, contract) -> None:
+        """The graph beside its config, tokenizer files and provenance, in directory/onnx/."""
+        import shutil
+
+        target = directory / ONNX_DIRNAME
+        target.mkdir(parents=True, exist_ok=True)
+        for path in self.path.parent.iterdir():
+            if path.is_file() and (path == self.path or path.suffix != ".onnx"):
+                shutil.copy2(path, target / path.name)
+        from transformers import AutoConfig
+
+        config = AutoConfig.from_pretrained(target)
+        contract.to_config(config)
+        config.save_pretrained(target)
 
     @staticmethod
     def find(model_dir: Path, quantized: bool) -> Path:

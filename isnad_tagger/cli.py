@@ -1,4 +1,4 @@
-"""The `isnad-tagger` command line: train, evaluate, predict, export-onnx, convert, validate."""
+"""The `isnad-tagger` command line: train, evaluate, predict, export-onnx, render, convert, validate, push, init-config."""
 
 from __future__ import annotations
 
@@ -67,7 +67,25 @@ def load_predictor(args: argparse.Namespace):
     _quiet_libraries()
     from isnad_tagger.tagger import Tagger
 
-    return Tagger.from_pretrained(args.model, backend=args.backend, quantized=args.quantized)
+    return Tagger.from_pretrained(args.model, backend=args.backend, quantized=args.quantized, device=_device(args),
+                                  threads=args.threads, revision=args.revision)
+
+
+def _device(args: argparse.Namespace) -> str | None:
+    """--device, else under torchrun / accelerate launch each rank's own GPU (LOCAL_RANK) when there are GPUs."""
+    import os
+
+    if args.device:
+        return args.device
+    if int(os.environ.get("WORLD_SIZE", 1)) > 1 and "LOCAL_RANK" in os.environ:
+        import importlib.util
+
+        if importlib.util.find_spec("torch") is not None:
+            import torch
+
+            if torch.cuda.is_available():
+                return f"cuda:{int(os.environ['LOCAL_RANK']) % torch.cuda.device_count()}"
+    return None
 
 
 def predict_all(predictor, texts: list[str], desc: str, progress: bool = True, chunk: int = 64) -> list[list[dict]]:
@@ -241,9 +259,40 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def _model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="checkpoint folder or Hub id")
+    p.add_argument("--revision", help="with a Hub id: branch, tag or commit to load")
     p.add_argument("--rules", action="store_true", help="use the rule-based baseline instead of a model")
     p.add_argument("--backend", choices=("torch", "onnx"), default="torch")
     p.add_argument("--quantized", action="store_true", help="with --backend onnx: the int8 model")
+    p.add_argument("--device", help="cpu, cuda or cuda:N (default: a GPU when torch sees one; under torchrun each "
+                   "rank takes the GPU of its LOCAL_RANK); the ONNX backend needs onnxruntime-gpu for cuda")
+    p.add_argument("--threads", type=int, help="with --backend onnx: intra-op threads (default: ONNX Runtime's choice)")
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from isnad_tagger.hub import published_files, push_folder
+
+    folder = Path(args.model)
+    if not folder.is_dir():
+        raise IsnadDataError("model folder not found", path=args.model)
+    files = published_files(folder)
+    if args.dry_run:
+        print("\n".join(files))
+        print(f"{len(files)} files would be uploaded to {args.repo}", file=sys.stderr)
+        return 0
+    result = push_folder(folder, args.repo, token=args.token, private=args.private or None, revision=args.revision,
+                         commit_message=args.message, create_pr=args.create_pr)
+    print(f"uploaded {len(files)} files to {args.repo}: {getattr(result, 'commit_url', result)}")
+    return 0
+
+
+def cmd_init_config(args: argparse.Namespace) -> int:
+    from isnad_tagger.training.packaged_configs import write_config
+
+    path, data_files = write_config(args.name, args.output)
+    print(f"wrote {path}; its data files (relative to the config's folder): {', '.join(data_files) or 'none'}")
+    return 0
 
 
 def _schema_option(p: argparse.ArgumentParser) -> None:
@@ -252,7 +301,10 @@ def _schema_option(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from isnad_tagger import __version__
+
     parser = argparse.ArgumentParser(prog="isnad-tagger", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"isnad-tagger {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("train", help="fine-tune a tagger from a YAML config")
@@ -294,6 +346,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", default="Isnad")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("push", help="upload a model folder (weights, config, tokenizer, card, onnx/) to the Hugging Face Hub",
+                       description="Upload the publishable files of a model folder to a Hub model repository in one commit "
+                       "(created if missing): *.safetensors, config.json, tokenizer files, README.md (the model card), "
+                       "reliability.png, eval_*.json, isnad_training.json and onnx/. Never uploaded: checkpoint-*/, *.bin, "
+                       "*.pt, pickles. Authenticate with `hf auth login` or --token / HF_TOKEN.")
+    p.add_argument("--model", required=True, help="model folder written by `isnad-tagger train` or Tagger.save_pretrained")
+    p.add_argument("--repo", required=True, help="Hub repository id, e.g. my-org/isnad-e5-small-ar")
+    p.add_argument("--token", help="Hub token (default: the logged-in token or HF_TOKEN)")
+    p.add_argument("--private", action="store_true", help="create the repository as private")
+    p.add_argument("--revision", help="branch to upload to (default: main)")
+    p.add_argument("--message", help="commit message")
+    p.add_argument("--create-pr", action="store_true", help="open a pull request instead of committing to the branch")
+    p.add_argument("--dry-run", action="store_true", help="list the files that would be uploaded and stop")
+    p.set_defaults(func=cmd_push)
+
+    p = sub.add_parser("init-config", help="write one of the packaged training configs to edit (e.g. default, arabertv02)")
+    p.add_argument("name", help="config name (configs/NAME.yaml of the package)")
+    p.add_argument("--output", required=True, help="YAML file to write (never overwritten)")
+    p.set_defaults(func=cmd_init_config)
 
     p = sub.add_parser("validate", help="check span JSONL / markup files against the data contract")
     p.add_argument("files", nargs="+")

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from isnad_tagger.backends import ONNX_DIRNAME, ONNX_FP32, ONNX_INT8, ONNX_PROVENANCE, quiet_loading, resolve_model_dir
+from isnad_tagger.backends import ONNX_DIRNAME, ONNX_FP32, ONNX_INT8, ONNX_PROVENANCE, quiet_loading
 from isnad_tagger.files import sha256_file
 
 OPSET = 17
@@ -27,6 +27,7 @@ def export_onnx(model: str | Path, out_dir: str | Path | None = None, quantize: 
     from transformers import AutoModelForTokenClassification, AutoTokenizer
 
     from isnad_tagger.contract import Contract
+    from isnad_tagger.hub import resolve_model_dir
 
     model_dir = resolve_model_dir(str(model))
     contract = Contract.from_pretrained(model_dir)  # refuse a label-less or newer checkpoint before any work

@@ -8,13 +8,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from isnad_tagger.backends import Backend, OnnxBackend, TorchBackend, read_provenance, resolve_model_dir
+from isnad_tagger.backends import Backend, OnnxBackend, TorchBackend, read_provenance
 from isnad_tagger.contract import Contract
 from isnad_tagger.decoding import decode_words, merge_window_logits
 from isnad_tagger.encoding import EncodedText, Window, build_windows, encode_text
+from isnad_tagger.hub import HubOptions, backend_files, resolve_model_dir
 from isnad_tagger.layout import HeadLayout
 from isnad_tagger.normalize import get_normalizer
-from isnad_tagger.spans import Span
+from isnad_tagger.spans import IsnadDataError, Span
 
 DEFAULT_BATCH_TOKENS = 8192
 
@@ -79,15 +80,25 @@ class Tagger:
         quantized: bool = False,
         device: str | None = None,
         allow_pickle: bool = False,
-        **kwargs: Any,
+        *,
+        revision: str | None = None,
+        token: str | bool | None = None,
+        cache_dir: str | Path | None = None,
+        local_files_only: bool = False,
+        threads: int | None = None,
+        providers: list[str] | None = None,
+        batch_tokens: int = DEFAULT_BATCH_TOKENS,
     ) -> "Tagger":
-        """Load from a local folder or a Hub id. backend="onnx" runs the exported model (int8 with
-        quantized=True); weights load only from safetensors unless allow_pickle=True."""
+        """Load from a local folder or a Hub id (revision/token/cache_dir/local_files_only as in
+        transformers; only the chosen backend's files are downloaded). backend="onnx" runs the exported
+        model (int8 with quantized=True) with `threads` intra-op threads and the providers of `device`
+        (or explicit `providers`); weights load only from safetensors unless allow_pickle=True."""
         from transformers import AutoTokenizer
 
         if backend not in ("torch", "onnx"):
             raise ValueError(f"backend must be 'torch' or 'onnx', got {backend!r}")
-        model_dir = resolve_model_dir(str(name_or_path))
+        hub = HubOptions(revision=revision, token=token, cache_dir=cache_dir, local_files_only=local_files_only)
+        model_dir = resolve_model_dir(str(name_or_path), hub, allow_patterns=backend_files(backend, quantized))
         if backend == "onnx":
             onnx_path = OnnxBackend.find(model_dir, quantized)
             config_dir = onnx_path.parent
@@ -95,13 +106,58 @@ class Tagger:
             config_dir = model_dir
         contract = Contract.from_pretrained(config_dir)  # fails early, before loading weights
         runtime: Backend = (
-            OnnxBackend(onnx_path) if backend == "onnx" else TorchBackend.load(model_dir, device=device, allow_pickle=allow_pickle)
+            OnnxBackend(onnx_path, threads=threads, device=device, providers=providers)
+            if backend == "onnx"
+            else TorchBackend.load(model_dir, device=device, allow_pickle=allow_pickle)
         )
         tokenizer = AutoTokenizer.from_pretrained(config_dir, trust_remote_code=False)
-        tagger = cls(runtime, tokenizer, contract, source=str(name_or_path), **kwargs)
+        tagger = cls(runtime, tokenizer, contract, batch_tokens=batch_tokens, source=str(name_or_path))
         if backend == "onnx":
             tagger.provenance = read_provenance(onnx_path)
         return tagger
+
+    @property
+    def device(self) -> str:
+        return getattr(self.backend, "device", "cpu")
+
+    def to(self, device: str) -> "Tagger":
+        """Run on another device ("cpu", "cuda", "cuda:1"); returns self, like torch modules."""
+        if not hasattr(self.backend, "to"):
+            raise TypeError(f"{type(self.backend).__name__} cannot change device")
+        self.backend.to(device)
+        return self
+
+    def save_pretrained(self, save_directory: str | Path) -> Path:
+        """Write a folder that Tagger.from_pretrained (and, for PyTorch, plain AutoModelForTokenClassification)
+        loads: weights or the ONNX graph, config with this tagger's contract, tokenizer, and the source
+        folder's model card and evaluation files when it has them."""
+        import shutil
+
+        out = Path(save_directory)
+        source = Path(self.source) if self.source else None
+        if source is not None and source.is_dir() and out.exists() and out.resolve() == source.resolve():
+            raise IsnadDataError(f"save_pretrained: {out} is the folder this tagger was loaded from; choose another")
+        out.mkdir(parents=True, exist_ok=True)
+        self.backend.save(out, self.contract)  # type: ignore[attr-defined]
+        tokenizer_dir = out / "onnx" if isinstance(self.backend, OnnxBackend) else out
+        self.tokenizer.save_pretrained(tokenizer_dir)
+        if source is not None and source.is_dir():
+            for name in ("README.md", "reliability.png", "isnad_training.json", "eval_dev.json", "eval_test.json", "eval_ood.json"):
+                if (source / name).is_file():
+                    shutil.copy2(source / name, out / name)
+        return out
+
+    def push_to_hub(self, repo_id: str, *, token: str | None = None, private: bool | None = None,
+                    revision: str | None = None, commit_message: str | None = None, create_pr: bool = False):
+        """save_pretrained into a temporary folder, then upload it as one commit (see isnad_tagger.hub.push_folder)."""
+        import tempfile
+
+        from isnad_tagger.hub import push_folder
+
+        with tempfile.TemporaryDirectory(prefix="isnad-push-") as folder:
+            self.save_pretrained(folder)
+            return push_folder(folder, repo_id, token=token, private=private, revision=revision,
+                               commit_message=commit_message, create_pr=create_pr)
 
     # ---- prediction ----------------------------------------------------------------------------
 

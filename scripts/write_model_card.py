@@ -1,4 +1,5 @@
-"""Write model_card.md (and the checkpoint's README.md) from a training run's evaluation files."""
+"""Write model_card.md (and rewrite the checkpoint's README.md) from a training run's evaluation files, adding
+what the main job measures after training: the out-of-domain scores and the recipe and yardstick tables."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import json
 import shutil
 from pathlib import Path
 
-from isnad_tagger.training.model_card import render_model_card
+from isnad_tagger.contract import Contract
+from isnad_tagger.training.model_card import eval_results, render_model_card
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,14 +52,17 @@ def main() -> None:
     args = parser.parse_args()
     model = Path(args.model)
     extra = ood_section(model, ROOT / "artifacts" / "rules_eval_ood.json")
+    ood = model / "eval_ood.json"
+    results = eval_results(json.loads(ood.read_text(encoding="utf-8")), Contract.from_pretrained(model).families, split="ood_test",
+                           dataset_name="Isnad out-of-domain test split") if ood.is_file() else []
     extra += section_from_json(ROOT / "docs" / "recipes.json", "Recipe search") + section_from_json(
         ROOT / "docs" / "yardstick.json", "Public yardstick: ANERcorp NER")
-    (model / "README.md").write_text(render_model_card(model, Path(args.gold), args.name, extra), encoding="utf-8")
+    (model / "README.md").write_text(render_model_card(model, Path(args.gold), args.name, extra, extra_results=results), encoding="utf-8")
     plot = model / "reliability.png"
     if plot.is_file():  # the repository's card points at a copy beside the docs
         (ROOT / "docs").mkdir(exist_ok=True)
         shutil.copyfile(plot, ROOT / "docs" / "reliability.png")
-    card = render_model_card(model, Path(args.gold), args.name, extra, plot="docs/reliability.png")
+    card = render_model_card(model, Path(args.gold), args.name, extra, plot="docs/reliability.png", extra_results=results)
     Path(args.out).write_text(card, encoding="utf-8")
     print(f"wrote {args.out} and {model / 'README.md'}")
 

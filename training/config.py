@@ -54,6 +54,13 @@ class TrainConfig:
     label_schema: dict[str, list[str]] = field(default_factory=dict)
     # Further transformers.TrainingArguments settings, passed through (see TRAINER_OWNED for the exceptions).
     trainer: dict[str, Any] = field(default_factory=dict)
+    # Resumable checkpoints (optimizer state included) go here, so output_dir holds only the publishable
+    # model; default: "<output_dir>-checkpoints" beside it.
+    checkpoint_dir: str | None = None
+
+    @property
+    def checkpoints(self) -> str:
+        return self.checkpoint_dir or f"{self.output_dir.rstrip('/')}-checkpoints"
 
     def contract(self):
         """The checkpoint contract this run trains for (isnad_tagger.contract): Isnad's families unless
@@ -85,13 +92,15 @@ class TrainConfig:
             dev_file=fix(self.dev_file),
             test_file=fix(self.test_file),
             output_dir=fix(self.output_dir),  # type: ignore[arg-type]
+            checkpoint_dir=fix(self.checkpoint_dir),
         )
 
 
 # TrainingArguments that Isnad sets from its own settings (name -> the top-level key to use instead),
 # or must fix for its data pipeline (-> None): a `trainer:` mapping may not set them.
 TRAINER_OWNED: dict[str, str | None] = {
-    "output_dir": "output_dir",
+    "output_dir": "checkpoint_dir",
+    "push_to_hub": "push_to_hub",
     "per_device_train_batch_size": "batch_size",
     "per_device_eval_batch_size": "eval_batch_size",
     "learning_rate": "learning_rate",
@@ -123,6 +132,8 @@ def check_trainer_settings(path: Path, settings: Any) -> dict[str, Any]:
         if key in TRAINER_OWNED:
             instead = TRAINER_OWNED[key]
             hint = f"set the top-level '{instead}' instead" if instead else "Isnad's data pipeline needs its own value"
+            if instead == "push_to_hub":  # the Trainer would upload its checkpoints; publish the finished folder
+                hint = "publish the finished model folder with `isnad-tagger push --model OUTPUT_DIR --repo ID` (hub_model_id names the repo in the card)"
             raise ValueError(f"{path}: trainer.{key} cannot be set here: {hint}")
         if key not in known:
             close = difflib.get_close_matches(key, known, n=3)

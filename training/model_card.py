@@ -44,49 +44,40 @@ def _comparison_rows(model: dict, baseline: dict | None, agreement: dict | None,
     return rows
 
 
-def _yaml_header(name: str, info: dict, test: dict, base_model: str, families: tuple[Family, ...]) -> str:
-    metrics = []
-    for family in families:
+def eval_results(test: dict, families: tuple[Family, ...], split: str = "test", dataset_name: str = "Isnad gold test split") -> list:
+    """model-index entries (strict and overlap F1 per family, and micro) through huggingface_hub, so the
+    card's metadata is valid by construction."""
+    from huggingface_hub import EvalResult
+
+    task = f"Span tagging ({', '.join(f.name for f in families)})"
+    results = []
+    for name in [f.name for f in families] + ["micro"]:
         for mode in ("strict", "overlap"):
-            value = test[mode][family.name]["all"]["f1"]
-            metrics.append(f"      - type: f1\n        name: {family.name} {mode} F1\n        value: {value:.4f}")
-    for mode in ("strict", "overlap"):
-        metrics.append(f"      - type: f1\n        name: micro {mode} F1\n        value: {test[mode]['micro']['f1']:.4f}")
-    return "\n".join([
-        "---",
-        "language:",
-        "- ar",
-        "license: other",
-        "license_name: research-non-commercial",
-        f"base_model: {base_model}",
-        "library_name: transformers",
-        "pipeline_tag: token-classification",
-        "tags:",
-        "- arabic",
-        "- attribution",
-        "- source-detection",
-        "- hedge-detection",
-        "- news",
-        "datasets:",
-        "- isnad-gold (built in this repository from saudinewsnet, antcorpus, unifiedfc_baly2018)",
-        "metrics:",
-        "- precision",
-        "- recall",
-        "- f1",
-        "model-index:",
-        f"- name: {name}",
-        "  results:",
-        "  - task:",
-        "      type: token-classification",
-        f"      name: Span tagging ({', '.join(f.name for f in families)})",
-        "    dataset:",
-        "      type: isnad-gold",
-        "      name: Isnad gold test split",
-        "      split: test",
-        "    metrics:",
-        *metrics,
-        "---",
-    ])
+            value = test[mode][name]["f1"] if name == "micro" else test[mode][name]["all"]["f1"]
+            results.append(EvalResult(task_type="token-classification", task_name=task, dataset_type="isnad-gold",
+                                      dataset_name=dataset_name, dataset_split=split, metric_type="f1",
+                                      metric_name=f"{name} {mode} F1", metric_value=round(float(value), 4)))
+    return results
+
+
+def card_data(name: str, results: list, base_model: str | None, licenses: dict[str, int], is_isnad: bool):
+    from huggingface_hub import ModelCardData
+
+    return ModelCardData(
+        model_name=name,
+        language="ar",
+        license="other",
+        license_name="research-non-commercial",
+        base_model=base_model,
+        library_name="transformers",
+        tags=["arabic", "news", "span-tagging", "isnad-tagger"] + (["attribution", "source-detection", "hedge-detection"] if is_isnad else []),
+        metrics=["precision", "recall", "f1"],
+        eval_results=results,
+        # No pipeline_tag and no widget: the stock token-classification pipeline (and the Hub widget) take one
+        # argmax over all families' labels, which is meaningless for overlapping layers; see "How to use".
+        inference=False,
+        training_data_licenses=sorted(licenses),
+    )
 
 
 def _isnad_intro() -> list[str]:
@@ -112,22 +103,52 @@ def _show(path: str | Path) -> str:
         return str(path)
 
 
-def _base_model(start: Path) -> tuple[str, list[str]]:
-    """Follow earlier training stages (folders with isnad_training.json) down to the base encoder."""
-    lineage, current = [_show(start)], start
+def _base_model(start: Path) -> tuple[str | None, list[str], list[Path]]:
+    """Follow earlier training stages (folders with isnad_training.json) down to the base encoder; the
+    base is a Hub id (the offline rebuild of multilingual-e5-small names its origin) or None, never a local path.
+    Also returns the stages' folders, whose training data the weights derive from too."""
+    lineage, current, stages = [_show(start)], start, []
     for _ in range(5):
         info = _load(current / "isnad_training.json")
         if info is None:
             break
+        stages.append(current)
         current = Path(info["config"]["model_name_or_path"])
         lineage.append(_show(current))
-    manifest = _load(current / "manifest.json") or {}
-    name = "intfloat/multilingual-e5-small" if manifest.get("sources") else str(current)
-    return name, lineage
+    if current.is_dir():
+        manifest = _load(current / "manifest.json") or {}
+        name = "intfloat/multilingual-e5-small" if manifest.get("sources") else None
+    else:
+        from isnad_tagger.hub import looks_like_path
+
+        name = None if looks_like_path(str(current)) else str(current)
+    return name, lineage, stages
 
 
-def render_model_card(model_dir: Path, gold_dir: Path, name: str, extra_sections: list[str] = (), plot: str = "reliability.png") -> str:
-    """Card text for a trained checkpoint folder (needs isnad_training.json and eval_test.json)."""
+def training_licenses(infos: list[dict]) -> dict[str, int]:
+    """Records per license over every training file of every stage (each record's meta.license)."""
+    from collections import Counter
+
+    counts: Counter = Counter()
+    for info in infos:
+        config = info["config"]
+        for path in [*config["train_files"], *config.get("partial_files", {})]:
+            file = Path(path)
+            if not file.is_file():
+                continue
+            for line in file.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    meta = json.loads(line).get("meta") or {}
+                    counts[f"{meta.get('corpus', 'unknown corpus')}: {meta.get('license', 'license not recorded')}"] += 1
+    return dict(counts)
+
+
+def render_model_card(model_dir: Path, gold_dir: Path, name: str, extra_sections: list[str] = (), plot: str = "reliability.png",
+                      model_id: str | None = None, extra_results: list = ()) -> str:
+    """Card text (Hub metadata + markdown) for a trained checkpoint folder (needs isnad_training.json and
+    eval_test.json). model_id is what the usage example loads: the Hub id once known, else the folder."""
+    from huggingface_hub import ModelCard
+
     info = _load(model_dir / "isnad_training.json")
     test = _load(model_dir / "eval_test.json")
     if info is None or test is None:
@@ -139,14 +160,14 @@ def render_model_card(model_dir: Path, gold_dir: Path, name: str, extra_sections
     if not contract.is_isnad_schema:  # the rules and the agreement study speak of the Isnad labels only
         baseline = agreement = None
     config = info["config"]
-    base_name, lineage = _base_model(Path(config["model_name_or_path"]))
+    base_name, lineage, stages = _base_model(Path(config["model_name_or_path"]))
+    licenses = training_licenses([info] + [_load(stage / "isnad_training.json") for stage in stages])
     calibration = info.get("calibration")
+    data = card_data(name, eval_results(test, families) + list(extra_results), base_name, licenses, contract.is_isnad_schema)
     lines = [
-        _yaml_header(name, info, test, base_name, families),
-        "",
         f"# {name}",
         "",
-        "_Generated by `python scripts/write_model_card.py` from the evaluation files of the training run; do not edit by hand._",
+        "_Written by `isnad-tagger train` from the evaluation files of the training run; do not edit by hand._",
         "",
         *(_isnad_intro() if contract.is_isnad_schema else _schema_intro(families)),
         "",
@@ -160,10 +181,16 @@ def render_model_card(model_dir: Path, gold_dir: Path, name: str, extra_sections
         "## How to use",
         "```python",
         "from isnad_tagger import Tagger",
-        f'tagger = Tagger.from_pretrained("{_show(model_dir)}")          # or a Hub id; backend="onnx", quantized=True for int8',
+        f'tagger = Tagger.from_pretrained("{model_id or _show(model_dir)}")  # backend="onnx", quantized=True: int8 without torch',
         'spans = tagger.predict("وقال المتحدث باسم الوزارة إن الحكومة قد تعلن القرار")',
         'records = tagger.records("...")  # who said what, with which stance and hedges',
+        "",
+        "from transformers import pipeline  # the same spans through transformers (registered by `import isnad_tagger`)",
+        f'tag = pipeline("attribution-tagging", model="{model_id or _show(model_dir)}")',
         "```",
+        "Install: `pip install isnad-tagger` (ONNX backend, no torch), `pip install 'isnad-tagger[torch]'` for the PyTorch backend. "
+        "The stock `token-classification` pipeline does not decode this model: its labels are four overlapping BIO layers "
+        "(`FAMILY:B-type`), which one argmax over all labels cannot represent.",
         "Command line: `isnad-tagger predict --model M --input in.jsonl --output out.jsonl`, `isnad-tagger evaluate --model M --data gold.jsonl`, "
         "`isnad-tagger export-onnx --model M`, `isnad-tagger render in.jsonl page.html --model M`.",
         "",
@@ -201,8 +228,10 @@ def render_model_card(model_dir: Path, gold_dir: Path, name: str, extra_sections
         "Gold paragraphs come from saudinewsnet (CC BY-NC-SA 4.0), antcorpus (Apache-2.0) and unifiedfc_baly2018 "
         "(research-only); counts per type are in `data/README.md`. " + LICENSE_NOTE,
         "",
+        "Training records per corpus and license (all stages): " + "; ".join(f"{k} ({v})" for k, v in sorted(licenses.items())) + ".",
+        "",
         "## Training procedure",
-        f"Base encoder: `{base_name}` ({' -> '.join(lineage)}). Fine-tuned with the transformers `Trainer` "
+        f"Base encoder: `{base_name or 'a local encoder'}` ({' -> '.join(lineage)}). Fine-tuned with the transformers `Trainer` "
         f"(per-family cross-entropy over one token-classification head): learning rate {config['learning_rate']}, "
         f"{config['epochs']} epochs, batch {config['batch_size']}, warm-up ratio {config['warmup_ratio']}, weight decay "
         f"{config['weight_decay']}, seed {config['seed']}; {info['global_step']} steps in {info['train_seconds']} s on "
@@ -218,4 +247,11 @@ def render_model_card(model_dir: Path, gold_dir: Path, name: str, extra_sections
         "## Reproduce",
         "`make train` (builds the offline base encoder, trains `configs/default.yaml`, evaluates, exports ONNX, writes this card).",
     ]
-    return "\n".join(lines) + "\n"
+    return str(ModelCard(f"---\n{data.to_yaml()}\n---\n\n" + "\n".join(lines) + "\n"))
+
+
+def write_model_card(model_dir: Path, gold_dir: Path, hub_model_id: str | None = None, name: str | None = None) -> Path:
+    """README.md in the model folder, the card the Hub shows; `isnad-tagger train` calls it after evaluation."""
+    path = model_dir / "README.md"
+    path.write_text(render_model_card(model_dir, gold_dir, name or model_dir.name, model_id=hub_model_id), encoding="utf-8")
+    return path

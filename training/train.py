@@ -92,7 +92,9 @@ def _train(config: TrainConfig, resume: bool) -> dict:
     test_records = read_records(config.test_file, schema) if config.test_file else None
     dev_records = read_records(config.dev_file, schema) if config.dev_file else None
     output_dir = Path(config.output_dir)
+    checkpoint_dir = Path(config.checkpoints)
     check_output_dir(output_dir)
+    check_output_dir(checkpoint_dir)
 
     set_seed(config.seed)
     layout = contract.layout
@@ -112,7 +114,7 @@ def _train(config: TrainConfig, resume: bool) -> dict:
                     dataloader_num_workers=0, dataloader_pin_memory=torch.cuda.is_available())
     training_args = TrainingArguments(
         **{**defaults, **config.trainer},  # the config's `trainer:` settings win over these defaults
-        output_dir=str(output_dir),
+        output_dir=str(checkpoint_dir),
         per_device_train_batch_size=config.batch_size,
         per_device_eval_batch_size=config.eval_batch_size,
         learning_rate=config.learning_rate,
@@ -144,18 +146,19 @@ def _train(config: TrainConfig, resume: bool) -> dict:
     )
     last = None
     if resume:
-        checkpoint, skipped = last_complete_checkpoint(output_dir)
+        checkpoint, skipped = last_complete_checkpoint(checkpoint_dir)
         for folder, reason in skipped:
             print(f"isnad-tagger train: skipping incomplete checkpoint {folder}: {reason}", file=sys.stderr)
         last = str(checkpoint) if checkpoint else None
         if last is None:
-            print(f"isnad-tagger train: no complete checkpoint in {output_dir}; starting from scratch", file=sys.stderr)
+            print(f"isnad-tagger train: no complete checkpoint in {checkpoint_dir}; starting from scratch", file=sys.stderr)
     started = time.time()
     result = trainer.train(resume_from_checkpoint=last)
     elapsed = time.time() - started
     trainer.save_model(str(output_dir))
     info: dict = {}
     if trainer.is_world_process_zero():
+        (output_dir / "training_args.bin").unlink(missing_ok=True)  # a pickle; the settings are in isnad_training.json
         tokenizer.save_pretrained(output_dir)
         info = {
             "world_size": training_args.world_size,
@@ -180,6 +183,10 @@ def _train(config: TrainConfig, resume: bool) -> dict:
             model.config.save_pretrained(output_dir)
         info["eval"] = evaluate_splits(tagger, output_dir, dev_records, test_records)
         (output_dir / TRAINING_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+        if test_records:
+            from isnad_tagger.training.model_card import write_model_card
+
+            write_model_card(output_dir, gold_dir=Path(config.test_file).parent, hub_model_id=config.trainer.get("hub_model_id"))
     return info
 
 
