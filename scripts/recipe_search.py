@@ -62,7 +62,7 @@ def run_stage(overrides: list[str]) -> Path:
     if finished(overrides):
         print(f"-- {output}: done already, reused")
         return output
-    command = [sys.executable, "-m", "isnad.cli", "train", "--config", str(ROOT / "configs" / "default.yaml")]
+    command = [sys.executable, "-m", "isnad_tagger.cli", "train", "--config", str(ROOT / "configs" / "default.yaml")]
     for override in overrides:
         command += ["--set", override]
     print("--", " ".join(command[3:]), flush=True)

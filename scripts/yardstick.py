@@ -75,7 +75,7 @@ def main() -> None:
         run([sys.executable, "scripts/convert_anercorp.py", "--ner", "--input", args.anercorp])
     output = ROOT / "runs" / "anercorp-ner"
     if not (output / "isnad_training.json").is_file():
-        run([sys.executable, "-m", "isnad.cli", "train", "--config", str(CONFIG)])
+        run([sys.executable, "-m", "isnad_tagger.cli", "train", "--config", str(CONFIG)])
     report = json.loads((output / "eval_test.json").read_text(encoding="utf-8"))
     info = json.loads((output / "isnad_training.json").read_text(encoding="utf-8"))
     lines = table(report, info)

@@ -11,7 +11,7 @@ from conftest import MADE_UP
 
 
 def isnad(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "isnad.cli", *map(str, args)], capture_output=True, text=True, input=stdin, timeout=300)
+    return subprocess.run([sys.executable, "-m", "isnad_tagger.cli", *map(str, args)], capture_output=True, text=True, input=stdin, timeout=300)
 
 
 def test_validate_and_convert(tmp_path):

@@ -43,7 +43,7 @@ def test_hub_config_runs_offline_on_a_same_class_local_model(name, tmp_path, tin
     env = {**os.environ, "HF_HUB_CACHE": str(tmp_path / "hub"), "HF_HUB_OFFLINE": "1"}
     overrides = [f"train_files=[{data}]", f"dev_file={data}", f"test_file={data}", f"output_dir={tmp_path / 'out'}",
                  "max_steps=2", "max_length=64", "stride=16", "batch_size=2", "save_strategy=no"]
-    result = subprocess.run([sys.executable, "-m", "isnad.cli", "train", "--config", str(CONFIGS / name),
+    result = subprocess.run([sys.executable, "-m", "isnad_tagger.cli", "train", "--config", str(CONFIGS / name),
                              *[a for o in overrides for a in ("--set", o)]], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     saved = json.loads((tmp_path / "out" / "config.json").read_text())

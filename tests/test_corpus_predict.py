@@ -32,7 +32,7 @@ def test_resume_after_sigkill_completes_without_duplicates(tmp_path, trained_che
     partial = tmp_path / "out.jsonl.partial"
     write_input(source, 1500)
     out.write_text('{"id": "an earlier result", "spans": []}\n', encoding="utf-8")
-    command = [sys.executable, "-m", "isnad.cli", "predict", "--model", str(trained_checkpoint), "--input", str(source),
+    command = [sys.executable, "-m", "isnad_tagger.cli", "predict", "--model", str(trained_checkpoint), "--input", str(source),
                "--output", str(out), "--chunk-size", "8", "--no-progress"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
@@ -64,7 +64,7 @@ def test_two_process_run_merges_in_input_order(tmp_path, trained_checkpoint):
         handle.write("broken line\n")
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     result = subprocess.run(
-        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m", "isnad.cli", "predict",
+        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m", "isnad_tagger.cli", "predict",
          "--model", str(trained_checkpoint), "--input", str(source), "--output", str(out), "--no-progress"],
         capture_output=True, text=True, timeout=300, env=env,
     )
@@ -73,7 +73,7 @@ def test_two_process_run_merges_in_input_order(tmp_path, trained_checkpoint):
     assert ids_in(out) == [f"doc-{i}" for i in range(101)]
     assert not list(tmp_path.glob("out.jsonl.part*"))
     single = tmp_path / "single.jsonl"
-    subprocess.run([sys.executable, "-m", "isnad.cli", "predict", "--model", str(trained_checkpoint), "--input", str(source),
+    subprocess.run([sys.executable, "-m", "isnad_tagger.cli", "predict", "--model", str(trained_checkpoint), "--input", str(source),
                     "--output", str(single), "--no-progress"], capture_output=True, timeout=300)
     assert out.read_text(encoding="utf-8") == single.read_text(encoding="utf-8")
 
@@ -88,7 +88,7 @@ def test_stale_parts_of_an_interrupted_run_are_never_merged(tmp_path, trained_ch
         (tmp_path / f"out.jsonl.part{k}.done").write_text("ok", encoding="utf-8")
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     result = subprocess.run(
-        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m", "isnad.cli", "predict",
+        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m", "isnad_tagger.cli", "predict",
          "--model", str(trained_checkpoint), "--input", str(source), "--output", str(out), "--no-progress"],
         capture_output=True, text=True, timeout=300, env=env,
     )

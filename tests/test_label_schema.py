@@ -88,7 +88,7 @@ def test_training_predict_and_evaluate_on_the_ner_schema(tmp_path, tiny_encoder)
     onnx_spans = Tagger.from_pretrained(tmp_path / "onnx", backend="onnx").predict("قال زيد عمرو في بغداد .")
     assert [(s["start"], s["end"], s["type"]) for s in onnx_spans] == [(s["start"], s["end"], s["type"]) for s in spans]
 
-    result = subprocess.run([sys.executable, "-m", "isnad.cli", "evaluate", "--model", str(tmp_path / "model"), "--data", str(data)],
+    result = subprocess.run([sys.executable, "-m", "isnad_tagger.cli", "evaluate", "--model", str(tmp_path / "model"), "--data", str(data)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "  PERS" in result.stdout and "micro (all spans)" in result.stdout
@@ -101,11 +101,11 @@ def test_training_predict_and_evaluate_on_the_ner_schema(tmp_path, tiny_encoder)
     assert "NER strict F1" in header and "ACTOR" not in header and "| **NER** |" in card and "&nbsp;&nbsp;PERS" in card
     # Rendering NER spans (a KeyError on the hand-listed Isnad colours before), schema from the checkpoint.
     page = tmp_path / "page.html"
-    result = subprocess.run([sys.executable, "-m", "isnad.cli", "render", str(data), str(page), "--schema", str(tmp_path / "model")],
+    result = subprocess.run([sys.executable, "-m", "isnad_tagger.cli", "render", str(data), str(page), "--schema", str(tmp_path / "model")],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "NER:PERS" in page.read_text(encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "isnad.cli", "render", str(data), str(tmp_path / "p2.html"), "--model", str(tmp_path / "model")],
+    result = subprocess.run([sys.executable, "-m", "isnad_tagger.cli", "render", str(data), str(tmp_path / "p2.html"), "--model", str(tmp_path / "model")],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0 and "NER:" in (tmp_path / "p2.html").read_text(encoding="utf-8")
 
@@ -122,7 +122,7 @@ def test_ner_markup_converts_both_ways_under_its_schema(tmp_path):
     source.write_text(f"### s1\n{marked}\n", encoding="utf-8")
     schema = tmp_path / "schema.yaml"
     schema.write_text("NER: [PERS, ORG, LOC, MISC]\n", encoding="utf-8")
-    run = lambda *a: subprocess.run([sys.executable, "-m", "isnad.cli", *a], capture_output=True, text=True, timeout=120)
+    run = lambda *a: subprocess.run([sys.executable, "-m", "isnad_tagger.cli", *a], capture_output=True, text=True, timeout=120)
     assert run("convert", str(source), str(tmp_path / "ner.jsonl"), "--schema", str(schema)).returncode == 0
     assert run("convert", str(tmp_path / "ner.jsonl"), str(tmp_path / "back.txt"), "--schema", str(schema)).returncode == 0
     assert (tmp_path / "back.txt").read_text(encoding="utf-8") == source.read_text(encoding="utf-8")

@@ -35,7 +35,7 @@ def config_for(tmp_path, encoder, data, name, **overrides) -> Path:
 
 
 def run_cli(*args, env=None, timeout=300):
-    return subprocess.run([sys.executable, "-m", "isnad.cli", *args], capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run([sys.executable, "-m", "isnad_tagger.cli", *args], capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def test_checkpoint_loads_with_plain_auto_classes(trained_checkpoint):
@@ -65,20 +65,21 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, tiny_encode
     killed = config_for(tmp_path, tiny_encoder, data_file, "killed", **settings)
     assert run_cli("train", "--config", str(straight)).returncode == 0
 
-    process = subprocess.Popen([sys.executable, "-m", "isnad.cli", "train", "--config", str(killed)],
+    process = subprocess.Popen([sys.executable, "-m", "isnad_tagger.cli", "train", "--config", str(killed)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     from isnad_tagger.training.checkpoints import incomplete_reason
 
-    while not (tmp_path / "killed" / "checkpoint-8").is_dir() or incomplete_reason(tmp_path / "killed" / "checkpoint-8"):
+    checkpoints = tmp_path / "killed-checkpoints"  # beside the model folder, which stays publishable
+    while not (checkpoints / "checkpoint-8").is_dir() or incomplete_reason(checkpoints / "checkpoint-8"):
         assert time.time() < deadline and process.poll() is None, "training ended before a checkpoint"
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert not (tmp_path / "killed" / "model.safetensors").exists()  # it really died mid-run
     # A kill during a save leaves a half-written folder (seen in CI); make one for sure.
-    steps = [int(p.name.split("-")[1]) for p in (tmp_path / "killed").glob("checkpoint-*")]
-    half_written = tmp_path / "killed" / f"checkpoint-{max(steps) + 4}"
+    steps = [int(p.name.split("-")[1]) for p in checkpoints.glob("checkpoint-*")]
+    half_written = checkpoints / f"checkpoint-{max(steps) + 4}"
     half_written.mkdir(exist_ok=True)
     (half_written / "trainer_state.json").unlink(missing_ok=True)
 

@@ -58,7 +58,7 @@ def normalize_phrase(phrase: str) -> tuple[str, ...]:
 
 def read_tsv(name: str) -> list[dict[str, str]]:
     """Rows of a packaged lexicon TSV as dicts (header line = column names)."""
-    text = resources.files("isnad.rules").joinpath("lexicons", name).read_text(encoding="utf-8")
+    text = resources.files("isnad_tagger.rules").joinpath("lexicons", name).read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
     for row in rows:
         for column in ("entry", "label", "type", "source"):
