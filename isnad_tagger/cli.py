@@ -381,6 +381,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import os
+
+    # transformers' import-time advisories (e.g. "PyTorch was not found" on the light ONNX install) are noise here.
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -35,3 +35,28 @@ def test_importing_the_package_stays_light():
     code = "import sys, isnad_tagger; print('torch' in sys.modules, 'transformers.pipelines' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout.split()
     assert out == ["False", "False"]
+
+
+def test_onnx_prediction_needs_no_torch(trained_checkpoint, tmp_path):
+    """The light install (no torch, datasets, accelerate): ONNX int8 prediction and the CLI predict path run
+    with those packages made unimportable."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    from isnad_tagger.onnx_export import export_onnx
+
+    model = tmp_path / "model"
+    shutil.copytree(trained_checkpoint, model)
+    export_onnx(model)
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "1", "text": "وقال المتحدث إن الحكومة قد تعلن القرار"}, ensure_ascii=False) + "\n")
+    blocked = "import sys; [sys.modules.__setitem__(m, None) for m in ('torch', 'datasets', 'accelerate', 'seqeval', 'onnx')]; "
+    code = blocked + (f"from isnad_tagger.cli import main; sys.exit(main(['predict', '--model', {str(model)!r}, '--backend', 'onnx', "
+                      f"'--quantized', '--input', {str(source)!r}, '--output', {str(tmp_path / 'out.jsonl')!r}, '--no-progress']))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    expected = Tagger.from_pretrained(model, backend="onnx", quantized=True).predict(out["text"])
+    assert out["spans"] == expected
