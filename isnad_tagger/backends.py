@@ -69,10 +69,20 @@ class TorchBackend:
                 f"{model_dir} has no .safetensors weights; pickle checkpoints (pytorch_model.bin) can run "
                 "arbitrary code when loaded and are refused. Pass allow_pickle=True only for a file you trust."
             )
-        with quiet_loading():
-            model = AutoModelForTokenClassification.from_pretrained(
-                model_dir, use_safetensors=has_safetensors, trust_remote_code=False
-            )
+        from isnad_tagger.errors import ModelLoadError
+        from isnad_tagger.verify import check_loading_info
+
+        try:
+            with quiet_loading():
+                model, info = AutoModelForTokenClassification.from_pretrained(
+                    model_dir, use_safetensors=has_safetensors, trust_remote_code=False, output_loading_info=True
+                )
+        except Exception as error:  # corrupt file (SafetensorError), bad config, shape mismatch: all mean unloadable
+            if isinstance(error, IsnadDataError):
+                raise
+            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            raise ModelLoadError(f"{model_dir}: the PyTorch checkpoint cannot be loaded ({type(error).__name__}: {first})") from None
+        check_loading_info(model_dir, info)
         return cls(model, device)
 
     def save(self, directory: Path, contract) -> None:
@@ -122,12 +132,18 @@ class OnnxBackend:
     def _open(self, providers: list[str]) -> None:
         import onnxruntime as ort
 
+        from isnad_tagger.errors import ModelLoadError
+
         options = ort.SessionOptions()
         if self.threads:
             options.intra_op_num_threads = self.threads
         device_id = int(self.device.split(":")[1]) if self.device.startswith("cuda:") else 0
         chosen = [(p, {"device_id": device_id}) if p == "CUDAExecutionProvider" else p for p in providers]
-        self.session = ort.InferenceSession(str(self.path), options, providers=chosen)
+        try:
+            self.session = ort.InferenceSession(str(self.path), options, providers=chosen)
+        except Exception as error:  # onnxruntime raises its own classes (InvalidProtobuf, Fail, ...) for a bad file
+            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            raise ModelLoadError(f"{self.path}: not a loadable ONNX model ({type(error).__name__}: {first[:300]})") from None
 
     def to(self, device: str) -> None:
         """Reopen the session on another device's providers."""
@@ -167,5 +183,16 @@ class OnnxBackend:
 
 
 def read_provenance(onnx_path: Path) -> dict:
+    """isnad_onnx.json beside the graph ({} when there is none); a damaged one is an error, not ignored."""
+    from isnad_tagger.errors import ModelLoadError
+
     path = onnx_path.parent / ONNX_PROVENANCE
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    if not path.is_file():
+        return {}
+    try:
+        provenance = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ModelLoadError(f"{path}: damaged provenance file ({error}); re-export the model") from None
+    if not isinstance(provenance, dict):
+        raise ModelLoadError(f"{path}: damaged provenance file (not a JSON object); re-export the model")
+    return provenance

@@ -68,7 +68,7 @@ def load_predictor(args: argparse.Namespace):
     from isnad_tagger.tagger import Tagger
 
     return Tagger.from_pretrained(args.model, backend=args.backend, quantized=args.quantized, device=_device(args),
-                                  threads=args.threads, revision=args.revision)
+                                  threads=args.threads, revision=args.revision, verify_hashes=not args.no_verify_hashes)
 
 
 def _device(args: argparse.Namespace) -> str | None:
@@ -266,6 +266,8 @@ def _model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", help="cpu, cuda or cuda:N (default: a GPU when torch sees one; under torchrun each "
                    "rank takes the GPU of its LOCAL_RANK); the ONNX backend needs onnxruntime-gpu for cuda")
     p.add_argument("--threads", type=int, help="with --backend onnx: intra-op threads (default: ONNX Runtime's choice)")
+    p.add_argument("--no-verify-hashes", action="store_true", help="with --backend onnx: load a graph whose sha256 differs "
+                   "from the one its export recorded (a file you built yourself)")
 
 
 def cmd_push(args: argparse.Namespace) -> int:
@@ -386,8 +388,13 @@ def main(argv: list[str] | None = None) -> int:
     # transformers' import-time advisories (e.g. "PyTorch was not found" on the light ONNX install) are noise here.
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     args = build_parser().parse_args(argv)
+    from isnad_tagger.errors import ModelLoadError
+
     try:
         return args.func(args)
+    except ModelLoadError as error:
+        print(f"isnad-tagger {args.command}: error: {error}", file=sys.stderr)
+        return 3
     except (IsnadDataError, MissingDependencyError) as error:
         print(f"isnad-tagger {args.command}: error: {error}", file=sys.stderr)
         return 2

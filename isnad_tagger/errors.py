@@ -1,6 +1,8 @@
-"""Errors a user can act on; the CLI prints them as one line (exit 2), never as a traceback."""
+"""Errors a user can act on; the CLI prints them as one line, never as a traceback."""
 
 from __future__ import annotations
+
+from isnad_tagger.spans import IsnadDataError
 
 
 class MissingDependencyError(ImportError):
@@ -8,3 +10,8 @@ class MissingDependencyError(ImportError):
 
     def __init__(self, what: str, package: str, extra: str) -> None:
         super().__init__(f"{what} needs the {package} package: pip install 'isnad-tagger[{extra}]'")
+
+
+class ModelLoadError(IsnadDataError):
+    """A model folder that cannot be loaded as it claims to be (missing or unused weights, no tokenizer,
+    an ONNX file that is not the one exported); the CLI exits 3 on it."""

@@ -15,7 +15,9 @@ from isnad_tagger.encoding import EncodedText, Window, build_windows, encode_tex
 from isnad_tagger.hub import HubOptions, backend_files, resolve_model_dir
 from isnad_tagger.layout import HeadLayout
 from isnad_tagger.normalize import get_normalizer
+from isnad_tagger.errors import ModelLoadError
 from isnad_tagger.spans import IsnadDataError, Span
+from isnad_tagger.verify import check_onnx_hash, check_onnx_signature, check_tokenizer_files
 
 DEFAULT_BATCH_TOKENS = 8192
 
@@ -88,11 +90,14 @@ class Tagger:
         threads: int | None = None,
         providers: list[str] | None = None,
         batch_tokens: int = DEFAULT_BATCH_TOKENS,
+        verify_hashes: bool = True,
     ) -> "Tagger":
         """Load from a local folder or a Hub id (revision/token/cache_dir/local_files_only as in
         transformers; only the chosen backend's files are downloaded). backend="onnx" runs the exported
         model (int8 with quantized=True) with `threads` intra-op threads and the providers of `device`
-        (or explicit `providers`); weights load only from safetensors unless allow_pickle=True."""
+        (or explicit `providers`); weights load only from safetensors unless allow_pickle=True. Loading is
+        verified (isnad_tagger.verify): an ONNX file must have the sha256 its export recorded (verify_hashes=False
+        skips that for hand-built files)."""
         from transformers import AutoTokenizer
 
         if backend not in ("torch", "onnx"):
@@ -105,15 +110,24 @@ class Tagger:
         else:
             config_dir = model_dir
         contract = Contract.from_pretrained(config_dir)  # fails early, before loading weights
+        check_tokenizer_files(config_dir)
+        provenance = read_provenance(onnx_path) if backend == "onnx" else {}
+        if provenance and verify_hashes:
+            check_onnx_hash(onnx_path, provenance)
         runtime: Backend = (
             OnnxBackend(onnx_path, threads=threads, device=device, providers=providers)
             if backend == "onnx"
             else TorchBackend.load(model_dir, device=device, allow_pickle=allow_pickle)
         )
-        tokenizer = AutoTokenizer.from_pretrained(config_dir, trust_remote_code=False)
+        if isinstance(runtime, OnnxBackend):
+            check_onnx_signature(runtime.session, onnx_path, contract.layout.num_labels)
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(config_dir, trust_remote_code=False)
+        except Exception as error:  # a damaged tokenizer.json raises from the Rust side (various classes)
+            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            raise ModelLoadError(f"{config_dir}: the tokenizer cannot be loaded ({type(error).__name__}: {first[:300]})") from None
         tagger = cls(runtime, tokenizer, contract, batch_tokens=batch_tokens, source=str(name_or_path))
-        if backend == "onnx":
-            tagger.provenance = read_provenance(onnx_path)
+        tagger.provenance = provenance
         return tagger
 
     @property

@@ -251,7 +251,7 @@ def test_a_normalizer_without_its_package_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "arabert.preprocess", None)
     normalize._arabert_preprocessor.cache_clear()
     try:
-        with pytest.raises(MissingDependencyError, match=r"pip install 'isnad\[arabert\]'"):
+        with pytest.raises(MissingDependencyError, match=r"pip install 'isnad-tagger\[arabert\]'"):
             normalize.get_normalizer("arabert")
     finally:
         normalize._arabert_preprocessor.cache_clear()
