@@ -69,7 +69,7 @@ class TorchBackend:
                 f"{model_dir} has no .safetensors weights; pickle checkpoints (pytorch_model.bin) can run "
                 "arbitrary code when loaded and are refused. Pass allow_pickle=True only for a file you trust."
             )
-        from isnad_tagger.errors import ModelLoadError
+        from isnad_tagger.errors import ModelLoadError, first_line
         from isnad_tagger.verify import check_loading_info
 
         try:
@@ -80,8 +80,7 @@ class TorchBackend:
         except Exception as error:  # corrupt file (SafetensorError), bad config, shape mismatch: all mean unloadable
             if isinstance(error, IsnadDataError):
                 raise
-            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
-            raise ModelLoadError(f"{model_dir}: the PyTorch checkpoint cannot be loaded ({type(error).__name__}: {first})") from None
+            raise ModelLoadError(f"{model_dir}: the PyTorch checkpoint cannot be loaded ({type(error).__name__}: {first_line(error)})") from None
         check_loading_info(model_dir, info)
         return cls(model, device)
 
@@ -132,7 +131,7 @@ class OnnxBackend:
     def _open(self, providers: list[str]) -> None:
         import onnxruntime as ort
 
-        from isnad_tagger.errors import ModelLoadError
+        from isnad_tagger.errors import ModelLoadError, first_line
 
         options = ort.SessionOptions()
         if self.threads:
@@ -142,8 +141,7 @@ class OnnxBackend:
         try:
             self.session = ort.InferenceSession(str(self.path), options, providers=chosen)
         except Exception as error:  # onnxruntime raises its own classes (InvalidProtobuf, Fail, ...) for a bad file
-            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
-            raise ModelLoadError(f"{self.path}: not a loadable ONNX model ({type(error).__name__}: {first[:300]})") from None
+            raise ModelLoadError(f"{self.path}: not a loadable ONNX model ({type(error).__name__}: {first_line(error)})") from None
 
     def to(self, device: str) -> None:
         """Reopen the session on another device's providers."""

@@ -9,14 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from isnad_tagger.backends import ONNX_DIRNAME, ONNX_FP32, ONNX_INT8, ONNX_PROVENANCE
+from isnad_tagger.errors import first_line
 from isnad_tagger.spans import IsnadDataError
 
-TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt",
-                   "sentencepiece.bpe.model", "added_tokens.json"]
+# The files that hold a tokenizer's vocabulary (any one makes it loadable; isnad_tagger.verify checks for
+# one), and the rest of a tokenizer's files.
+TOKENIZER_VOCABULARIES = ("tokenizer.json", "vocab.txt", "sentencepiece.bpe.model", "spiece.model", "tokenizer.model")
+TOKENIZER_FILES = [*TOKENIZER_VOCABULARIES, "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json"]
+# The model card and the evaluation evidence it is written from.
+CARD_FILES = ["README.md", "reliability.png", "eval_*.json", "isnad_training.json", "LICENSE*"]
 # What a published model folder holds: weights, config, tokenizer, card and its evidence, the ONNX export.
-PUBLISHED = ["*.safetensors", "model.safetensors.index.json", "config.json", *TOKENIZER_FILES, "README.md",
-             "reliability.png", "eval_*.json", "isnad_training.json", f"{ONNX_DIRNAME}/*.onnx", f"{ONNX_DIRNAME}/*.json",
-             f"{ONNX_DIRNAME}/*.onnx_data", f"{ONNX_DIRNAME}/*.txt", f"{ONNX_DIRNAME}/*.model", "LICENSE*"]
+PUBLISHED = ["*.safetensors", "model.safetensors.index.json", "config.json", *TOKENIZER_FILES, *CARD_FILES,
+             f"{ONNX_DIRNAME}/*.onnx", f"{ONNX_DIRNAME}/*.json", f"{ONNX_DIRNAME}/*.onnx_data", f"{ONNX_DIRNAME}/*.txt",
+             f"{ONNX_DIRNAME}/*.model"]
 # Never published even when a pattern above matches: resumable training state and pickled Python objects.
 NEVER_PUBLISHED = ["checkpoint-*/**", "*.bin", "*.pt", "*.pth", "*.pkl", "*.pickle", "*.partial", ".*"]
 
@@ -65,11 +70,15 @@ def resolve_model_dir(name_or_path: str, hub: HubOptions = HubOptions(), allow_p
         raise IsnadDataError(f"model folder {name_or_path!r} not found (no such folder, and not a Hub id)") from None
     except Exception as error:  # network, missing repo or revision, offline cache miss: all mean "not found"
         where = "folder" if looks_like_path(name_or_path) else "folder or Hub model"
-        first_line = str(error).splitlines()[0] if str(error) else ""
         raise IsnadDataError(
             f"model {where} {name_or_path!r} not found: not a local folder, and the Hub lookup failed "
-            f"({type(error).__name__}: {first_line})"
+            f"({type(error).__name__}: {first_line(error)})"
         ) from None
+
+
+def card_files(model_dir: Path) -> list[Path]:
+    """The card and evaluation files of a model folder (what save_pretrained carries over)."""
+    return sorted(p for pattern in CARD_FILES for p in model_dir.glob(pattern) if p.is_file())
 
 
 def published_files(model_dir: Path) -> list[str]:

@@ -15,7 +15,7 @@ from isnad_tagger.encoding import EncodedText, Window, build_windows, encode_tex
 from isnad_tagger.hub import HubOptions, backend_files, resolve_model_dir
 from isnad_tagger.layout import HeadLayout
 from isnad_tagger.normalize import get_normalizer
-from isnad_tagger.errors import ModelLoadError
+from isnad_tagger.errors import ModelLoadError, first_line
 from isnad_tagger.spans import IsnadDataError, Span
 from isnad_tagger.verify import check_onnx_hash, check_onnx_signature, check_tokenizer_files
 
@@ -124,8 +124,7 @@ class Tagger:
         try:
             tokenizer = AutoTokenizer.from_pretrained(config_dir, trust_remote_code=False)
         except Exception as error:  # a damaged tokenizer.json raises from the Rust side (various classes)
-            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
-            raise ModelLoadError(f"{config_dir}: the tokenizer cannot be loaded ({type(error).__name__}: {first[:300]})") from None
+            raise ModelLoadError(f"{config_dir}: the tokenizer cannot be loaded ({type(error).__name__}: {first_line(error)})") from None
         tagger = cls(runtime, tokenizer, contract, batch_tokens=batch_tokens, source=str(name_or_path))
         tagger.provenance = provenance
         return tagger
@@ -147,6 +146,8 @@ class Tagger:
         folder's model card and evaluation files when it has them."""
         import shutil
 
+        from isnad_tagger.hub import card_files
+
         out = Path(save_directory)
         source = Path(self.source) if self.source else None
         if source is not None and source.is_dir() and out.exists() and out.resolve() == source.resolve():
@@ -156,9 +157,8 @@ class Tagger:
         tokenizer_dir = out / "onnx" if isinstance(self.backend, OnnxBackend) else out
         self.tokenizer.save_pretrained(tokenizer_dir)
         if source is not None and source.is_dir():
-            for name in ("README.md", "reliability.png", "isnad_training.json", "eval_dev.json", "eval_test.json", "eval_ood.json"):
-                if (source / name).is_file():
-                    shutil.copy2(source / name, out / name)
+            for path in card_files(source):
+                shutil.copy2(path, out / path.name)
         return out
 
     def push_to_hub(self, repo_id: str, *, token: str | None = None, private: bool | None = None,

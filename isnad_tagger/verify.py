@@ -9,15 +9,12 @@ from typing import Any
 
 from isnad_tagger.errors import ModelLoadError
 from isnad_tagger.files import sha256_file
-
-# Any one of these makes a loadable tokenizer: the fast tokenizer file, a WordPiece vocabulary, a
-# SentencePiece model.
-TOKENIZER_EVIDENCE = ("tokenizer.json", "vocab.txt", "sentencepiece.bpe.model", "spiece.model", "tokenizer.model")
+from isnad_tagger.hub import TOKENIZER_VOCABULARIES
 
 
 def check_tokenizer_files(folder: Path) -> None:
-    if not any((folder / name).is_file() for name in TOKENIZER_EVIDENCE):
-        raise ModelLoadError(f"{folder} has no tokenizer files (none of {', '.join(TOKENIZER_EVIDENCE)}): copy the "
+    if not any((folder / name).is_file() for name in TOKENIZER_VOCABULARIES):
+        raise ModelLoadError(f"{folder} has no tokenizer files (none of {', '.join(TOKENIZER_VOCABULARIES)}): copy the "
                              "tokenizer the model was trained with into the folder (tokenizer.save_pretrained)")
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from isnad_tagger.contract import Contract
+from isnad_tagger.data import iter_jsonl_objects
 from isnad_tagger.labels import Family
 
 LICENSE_NOTE = (
@@ -133,13 +134,11 @@ def training_licenses(infos: list[dict]) -> dict[str, int]:
     for info in infos:
         config = info["config"]
         for path in [*config["train_files"], *config.get("partial_files", {})]:
-            file = Path(path)
-            if not file.is_file():
+            if not Path(path).is_file():
                 continue
-            for line in file.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    meta = json.loads(line).get("meta") or {}
-                    counts[f"{meta.get('corpus', 'unknown corpus')}: {meta.get('license', 'license not recorded')}"] += 1
+            for _, obj in iter_jsonl_objects(path):
+                meta = obj.get("meta") or {}
+                counts[f"{meta.get('corpus', 'unknown corpus')}: {meta.get('license', 'license not recorded')}"] += 1
     return dict(counts)
 
 
@@ -195,7 +194,7 @@ def render_model_card(model_dir: Path, gold_dir: Path, name: str, extra_sections
         "`isnad-tagger export-onnx --model M`, `isnad-tagger render in.jsonl page.html --model M`.",
         "",
         "## Results on the gold test split",
-        f"Test split: {_load(model_dir / 'eval_test.json').get('records')} paragraphs of real news never seen in training (split by document). "
+        f"Test split: {test.get('records')} paragraphs of real news never seen in training (split by document). "
         "Strict = exact span and type; overlap = any shared character and the same type.",
         "",
         *_family_rows(test, families),
