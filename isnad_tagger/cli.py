@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 
 from isnad_tagger.errors import MissingDependencyError
@@ -63,7 +64,7 @@ def load_predictor(args: argparse.Namespace):
 
         return RuleTagger()
     if not args.model:
-        raise SystemExit("isnad-tagger: error: --model is required (or --rules for the rule baseline)")
+        raise IsnadDataError("--model is required (or --rules for the rule baseline)")
     _quiet_libraries()
     from isnad_tagger.tagger import Tagger
 
@@ -114,9 +115,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from isnad_tagger.spans import Span
 
     if args.output:
-        from isnad_tagger.outputs import check_distinct
+        from isnad_tagger.outputs import check_distinct, check_writable
 
         check_distinct(args.data, args.output)  # before the model loads
+        check_writable(args.output)
     predictor = load_predictor(args)
     # A model trained on another label schema (e.g. the ANERcorp yardstick) is scored in its own labels.
     families = predictor.contract.families if hasattr(predictor, "contract") else FAMILIES
@@ -135,13 +137,14 @@ def cmd_predict(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from isnad_tagger.outputs import STDIO, check_distinct
+    from isnad_tagger.outputs import STDIO, check_distinct, check_writable, partial_path
 
     if args.input is None or args.lines:
         if args.input is not None:
             raise IsnadDataError("--lines reads plain text from stdin; drop --input (JSONL files need no --lines)")
+        text = read_stdin_text()  # before the model loads: bad bytes fail fast
         predictor = load_predictor(args)
-        texts = sys.stdin.read().splitlines() if args.lines else [sys.stdin.read()]
+        texts = text.splitlines() if args.lines else [text]
         for number, (text, spans) in enumerate(zip(texts, predictor.predict(texts)), start=1):
             print(json.dumps({"id": number, "text": text, "spans": spans} if args.lines else {"text": text, "spans": spans}, ensure_ascii=False))
         return 0
@@ -150,6 +153,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
     if args.input != STDIO and not Path(args.input).is_file():
         raise IsnadDataError("input file not found" if not Path(args.input).exists() else "input is not a file", path=args.input)
     check_distinct(args.input, args.output)  # before the model loads and before anything is written
+    if args.output != STDIO:
+        check_writable(partial_path(args.output))
     predictor = load_predictor(args)
     from isnad_tagger.corpus_predict import predict_jsonl
 
@@ -175,6 +180,17 @@ def cmd_predict(args: argparse.Namespace) -> int:
     where = "stdout" if args.output == STDIO else output
     print(f"wrote {report.written} records to {where} ({report.skipped_done} already done, {len(report.bad_lines)} bad lines)", file=sys.stderr)
     return 1 if report.bad_lines and shard[0] == 0 else 0
+
+
+def read_stdin_text() -> str:
+    """All of stdin as UTF-8; bytes that are not UTF-8 are an error naming their offset (never copied
+    into the output as they are)."""
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise IsnadDataError(f"stdin: invalid UTF-8 at byte {error.start} (line {line}): {data[error.start:error.end]!r}") from None
 
 
 def _process_state():
@@ -227,11 +243,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     from isnad_tagger.data import iter_jsonl_objects, parse_record
     from isnad_tagger.labels import by_name
-    from isnad_tagger.outputs import check_distinct, replace_when_done
+    from isnad_tagger.outputs import check_distinct, check_writable, replace_when_done
     from isnad_tagger.render import render_html
     from isnad_tagger.spans import span_problems
 
     check_distinct(args.input, args.output)  # the page never replaces the data it shows
+    check_writable(args.output)
     documents = []
     for number, obj in iter_jsonl_objects(args.input):
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
@@ -307,7 +324,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="isnad-tagger", description=__doc__)
     parser.add_argument("--version", action="version", version=f"isnad-tagger {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the Python traceback of a failure (exit codes: README)")
     sub = parser.add_subparsers(dest="command", required=True)
+    debug = argparse.ArgumentParser(add_help=False)  # `isnad-tagger predict --debug ...` works too
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    sub.add_parser = functools.partial(sub.add_parser, parents=[debug])  # type: ignore[method-assign]
 
     p = sub.add_parser("train", help="fine-tune a tagger from a YAML config")
     p.add_argument("--config", required=True)
@@ -383,21 +404,49 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every failure becomes one line on stderr and an exit code from the README's table
+    (isnad_tagger.errors), with the traceback only under --debug."""
     import os
 
     # transformers' import-time advisories (e.g. "PyTorch was not found" on the light ONNX install) are noise here.
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     args = build_parser().parse_args(argv)
-    from isnad_tagger.errors import ModelLoadError
-
     try:
         return args.func(args)
-    except ModelLoadError as error:
-        print(f"isnad-tagger {args.command}: error: {error}", file=sys.stderr)
-        return 3
-    except (IsnadDataError, MissingDependencyError) as error:
-        print(f"isnad-tagger {args.command}: error: {error}", file=sys.stderr)
-        return 2
+    except BaseException as error:  # noqa: BLE001 - mapped to an exit code below, re-raised under --debug
+        if getattr(args, "debug", False) or isinstance(error, SystemExit):
+            raise
+        code, message = exit_code_for(error)
+        print(f"isnad-tagger {args.command}: {message}", file=sys.stderr)
+        if isinstance(error, BrokenPipeError):
+            _silence_stdout()
+        return code
+
+
+def exit_code_for(error: BaseException) -> tuple[int, str]:
+    """(exit code, one-line message) for an exception that ended a command."""
+    from isnad_tagger import errors
+
+    if isinstance(error, errors.ModelLoadError):
+        return errors.EXIT_MODEL, f"error: {error}"
+    if isinstance(error, (IsnadDataError, MissingDependencyError)):
+        return errors.EXIT_USAGE, f"error: {error}"
+    if isinstance(error, KeyboardInterrupt):
+        return errors.EXIT_SIGNAL_BASE + 2, "interrupted; files written so far are kept (predict: rerun with --resume)"
+    if isinstance(error, OSError):
+        return errors.EXIT_IO, f"I/O error: {errors.describe_os_error(error)}"
+    return errors.EXIT_BUG, (f"internal error: {type(error).__name__}: {errors.first_line(error)} "
+                             "(a bug: rerun with --debug for the traceback and report it)")
+
+
+def _silence_stdout() -> None:
+    """A reader that closed the pipe (`| head`): point stdout at /dev/null so the exit flush cannot fail again."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, TextIO
 
+from isnad_tagger.data import json_type_name
+from isnad_tagger.errors import IsnadIOError
 from isnad_tagger.outputs import STDIO, partial_path
 from isnad_tagger.spans import IsnadDataError
 
@@ -78,18 +80,25 @@ def iter_input(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
+                obj = json.loads(line.rstrip("\r\n"))
             except json.JSONDecodeError as error:
-                yield number, None, f"invalid JSON ({error.msg} at column {error.colno})"
+                yield number, None, f"invalid JSON: {error.msg} (column {error.colno})"
                 continue
-            if not isinstance(obj, dict):
-                yield number, None, "expected a JSON object"
-            elif not isinstance(obj.get("id"), (str, int)) or isinstance(obj.get("id"), bool):
-                yield number, None, "missing or non-string field 'id'"
-            elif not isinstance(obj.get("text"), str):
-                yield number, None, "missing or non-string field 'text'"
-            else:
-                yield number, obj, None
+            yield number, obj, record_problem(obj)
+
+
+def record_problem(obj) -> str | None:
+    """Why a decoded line is not a record {id, text, ...} to tag, or None when it is one."""
+    if not isinstance(obj, dict):
+        return f"expected a JSON object, got {json_type_name(obj)}"
+    for name, kinds, wanted in (("id", (str, int), "a string or an integer"), ("text", (str,), "a string")):
+        if name not in obj:
+            return f"missing field {name!r}"
+        value = obj[name]
+        if not isinstance(value, kinds) or isinstance(value, bool):
+            return f"field {name!r} must be {wanted}, got {json_type_name(value)}"
+    return None
+
 
 
 def predict_jsonl(
@@ -122,7 +131,7 @@ def predict_jsonl(
     first = next(lines, None)  # the input is open and its first line read before anything is written
     total = count_lines(input_path) if progress else None
     seen: set[str] = set()
-    out, close = _open_output(working, append=resume)
+    out = LineWriter(working, append=resume)
     try:
         pending: list[dict] = []
 
@@ -130,9 +139,7 @@ def predict_jsonl(
             if not pending:
                 return
             spans = predict([r["text"] for r in pending])
-            for record, record_spans in zip(pending, spans):
-                out.write(json.dumps({**record, "spans": record_spans}, ensure_ascii=False) + "\n")
-            out.flush()
+            out.write_lines([json.dumps({**record, "spans": record_spans}, ensure_ascii=False) for record, record_spans in zip(pending, spans)])
             report.written += len(pending)
             pending.clear()
 
@@ -157,21 +164,67 @@ def predict_jsonl(
                 flush()
         flush()
     finally:
-        close()
+        out.close()
     if working != output_path:
-        os.replace(working, output_path)  # complete: only now does the result take the output's name
+        try:
+            os.replace(working, output_path)  # complete: only now does the result take the output's name
+        except OSError as error:
+            raise IsnadIOError(error.errno, f"all records are in {working}, but it cannot be renamed to {output_path} "
+                               f"({error.strerror}); rerun with --resume to finish") from None
     return report
+
+
+class LineWriter:
+    """Appends whole JSONL lines and nothing else: when a write fails (disk full, a file-size limit, the
+    folder gone), the file is cut back to its last complete line and the error says how to resume, so
+    `--resume` never meets a torn line or a duplicate."""
+
+    def __init__(self, path: Path, append: bool) -> None:
+        self.path, self.lines = path, 0
+        self.to_stdout = str(path) == STDIO
+        if self.to_stdout:
+            self.good = 0
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = path.open("ab" if append else "wb")
+        self.good = self.handle.tell()
+
+    def write_lines(self, lines: list[str]) -> None:
+        data = "".join(line + "\n" for line in lines)
+        try:
+            if self.to_stdout:
+                sys.stdout.write(data)
+                sys.stdout.flush()
+            else:
+                self.handle.write(data.encode("utf-8"))
+                self.handle.flush()
+        except OSError as error:
+            self._fail(error)
+        self.lines += len(lines)
+        self.good += len(data.encode("utf-8"))
+
+    def _fail(self, error: OSError) -> None:
+        if self.to_stdout:
+            raise IsnadIOError(error.errno, f"cannot write to stdout ({error.strerror}) after {self.lines} records") from None
+        try:
+            self.handle.close()
+        except OSError:
+            pass  # the close retries the failed flush; the cut below repairs what it left
+        try:
+            os.truncate(self.path, self.good)
+        except OSError:
+            pass  # read_done_ids() also cuts a torn last line on --resume
+        raise IsnadIOError(error.errno, f"{error.strerror} while writing {self.path}: the {self.lines} records before "
+                           "are kept there; free space or fix the folder and rerun with --resume") from None
+
+    def close(self) -> None:
+        if self.to_stdout:
+            return
+        if not self.handle.closed:
+            self.handle.close()
 
 
 def _chain(first, rest):
     if first is not None:
         yield first
     yield from rest
-
-
-def _open_output(path: Path, append: bool) -> tuple[TextIO, Callable[[], None]]:
-    if str(path) == STDIO:
-        return sys.stdout, sys.stdout.flush
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open("a" if append else "w", encoding="utf-8")
-    return handle, handle.close

@@ -29,15 +29,24 @@ def _read_text(path: Path) -> str:
         raise IsnadDataError(f"invalid UTF-8 at byte {error.start}", path=str(path), line=line) from None
 
 
+def json_type_name(value: Any) -> str:
+    """The JSON name of a decoded value's type (null, true/false, number, ...), as the user wrote it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
+
 def parse_record(obj: Any) -> Record:
     """Turn one decoded JSON object into a Record, checking field presence and types."""
     if not isinstance(obj, dict):
-        raise IsnadDataError(f"expected a JSON object, got {type(obj).__name__}")
+        raise IsnadDataError(f"expected a JSON object, got {json_type_name(obj)}")
     for name, kind in (("id", str), ("text", str)):
         if name not in obj:
             raise IsnadDataError(f"missing field {name!r}")
         if not isinstance(obj[name], kind):
-            raise IsnadDataError(f"field {name!r} must be a string, got {type(obj[name]).__name__}")
+            raise IsnadDataError(f"field {name!r} must be a string, got {json_type_name(obj[name])}")
     raw_spans = obj.get("spans", [])
     if not isinstance(raw_spans, list):
         raise IsnadDataError("field 'spans' must be a list")
@@ -62,16 +71,22 @@ def parse_record(obj: Any) -> Record:
     return Record(obj["id"], obj["text"], spans, meta)
 
 
-def iter_jsonl_objects(path: str | Path) -> Iterator[tuple[int, Any]]:
-    """Yield (line number, decoded object) for every non-blank line; bad JSON raises with its line."""
+def iter_jsonl_objects(path: str | Path, errors: list[IsnadDataError] | None = None) -> Iterator[tuple[int, Any]]:
+    """Yield (line number, decoded object) for every non-blank line. Bad JSON raises with its line, or,
+    given an `errors` list, is added to it and skipped (validate reports every bad line, not the first)."""
     path = Path(path)
     for number, line in enumerate(_read_text(path).split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
+            obj = json.loads(line)
         except json.JSONDecodeError as error:
-            raise IsnadDataError(f"invalid JSON ({error.msg} at column {error.colno})", path=str(path), line=number) from None
+            problem = IsnadDataError(f"invalid JSON: {error.msg} (column {error.colno})", path=str(path), line=number)
+            if errors is None:
+                raise problem from None
+            errors.append(problem)
+            continue
+        yield number, obj
 
 
 def validate_records(records: Iterable[tuple[int, Record]], path: str, families: Mapping[str, Family] = FAMILY_BY_NAME) -> list[IsnadDataError]:
@@ -88,8 +103,9 @@ def validate_records(records: Iterable[tuple[int, Record]], path: str, families:
 
 
 def _collect_jsonl(path: Path) -> tuple[list[tuple[int, Record]], list[IsnadDataError]]:
-    records, errors = [], []
-    for number, obj in iter_jsonl_objects(path):
+    records: list[tuple[int, Record]] = []
+    errors: list[IsnadDataError] = []
+    for number, obj in iter_jsonl_objects(path, errors):
         try:
             records.append((number, parse_record(obj)))
         except IsnadDataError as error:
@@ -121,14 +137,20 @@ def validate_file(path: str | Path, families: Mapping[str, Family] = FAMILY_BY_N
 
 def read_records(path: str | Path, families: Mapping[str, Family] = FAMILY_BY_NAME) -> list[Record]:
     """Read a span JSONL or markup file, raising the first contract violation with file and line."""
+    return [record for _, record in read_numbered_records(path, families)]
+
+
+def read_numbered_records(path: str | Path, families: Mapping[str, Family] = FAMILY_BY_NAME) -> list[tuple[int, Record]]:
+    """(line, record) for every record of a valid file (the line where its JSON object or markup block
+    starts), so later checks can still name FILE:LINE; the first contract violation raises."""
     errors = validate_file(path, families)
     if errors:
         more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
         raise IsnadDataError(f"{errors[0]}{more}")
     path = Path(path)
     if path.suffix in MARKUP_SUFFIXES:
-        return [record for _, record in _collect_markup(path)]
-    return [record for _, record in _collect_jsonl(path)[0]]
+        return _collect_markup(path)
+    return _collect_jsonl(path)[0]
 
 
 def write_records(records: Iterable[Record], path: str | Path, families: Mapping[str, Family] = FAMILY_BY_NAME) -> None:
@@ -199,11 +221,21 @@ def dataset_features():
     return datasets.Features({"id": datasets.Value("string"), "text": datasets.Value("string"), "spans": datasets.List(span)})
 
 
-def load_dataset(path: str | Path, families: Mapping[str, Family] = FAMILY_BY_NAME):
-    """Load a validated span file as a `datasets.Dataset` with columns id, text, spans."""
+def load_dataset(path: str | Path, families: Mapping[str, Family] = FAMILY_BY_NAME, max_record_chars: int | None = None,
+                 require_records: bool = False):
+    """Load a validated span file as a `datasets.Dataset` with columns id, text, spans. For training,
+    `max_record_chars` rejects an over-long record and `require_records` an empty file, both with FILE:LINE."""
     import datasets
 
-    rows = [record.to_dict() for record in read_records(path, families)]
+    numbered = read_numbered_records(path, families)
+    if require_records and not numbered:
+        raise IsnadDataError("no records: a training file must hold at least one (an empty file trains nothing)", path=str(path))
+    for line, record in numbered:
+        if max_record_chars is not None and len(record.text) > max_record_chars:
+            raise IsnadDataError(f"record {record.id!r} has {len(record.text):,} characters, more than max_record_chars "
+                                 f"({max_record_chars:,}): split long documents into paragraphs, or raise max_record_chars "
+                                 "in the config", path=str(path), line=line)
+    rows = [record.to_dict() for _, record in numbered]
     for row in rows:
         row.pop("meta", None)
     features = dataset_features()

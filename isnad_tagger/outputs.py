@@ -52,3 +52,18 @@ def replace_when_done(path: str | Path, encoding: str = "utf-8") -> Iterator[IO[
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def check_writable(path: str | Path) -> None:
+    """Fail before any work (a model load, an hour of tagging) when `path` cannot be created: a probe file
+    beside it is written and removed. Raises IsnadIOError (exit 4)."""
+    from isnad_tagger.errors import IsnadIOError
+
+    path = Path(path)
+    probe = path.with_name(f".{path.name}.{os.getpid()}.probe")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise IsnadIOError(error.errno, f"cannot write {path} ({error.strerror}); nothing was written") from None

@@ -70,7 +70,7 @@ def test_predict_reports_bad_lines_and_keeps_good_ones(tmp_path, trained_checkpo
     out = tmp_path / "out.jsonl"
     result = isnad("predict", "--model", trained_checkpoint, "--input", source, "--output", out, "--no-progress")
     assert result.returncode == 1
-    for number, reason in [(2, "invalid JSON"), (3, "missing or non-string field 'text'"), (4, "invalid UTF-8"), (5, "expected a JSON object"), (6, "duplicate id")]:
+    for number, reason in [(2, "invalid JSON"), (3, "missing field 'text'"), (4, "invalid UTF-8"), (5, "expected a JSON object"), (6, "duplicate id")]:
         assert f"{source}:{number}: {reason}" in result.stderr
     assert [json.loads(x)["id"] for x in out.read_text(encoding="utf-8").splitlines()] == ["a", "d"]
 

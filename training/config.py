@@ -57,6 +57,10 @@ class TrainConfig:
     # Resumable checkpoints (optimizer state included) go here, so output_dir holds only the publishable
     # model; default: "<output_dir>-checkpoints" beside it.
     checkpoint_dir: str | None = None
+    # Longest training record (characters) accepted at validation: a record is cut into windows held in
+    # memory at once, so a whole book in one line would exhaust RAM minutes in. Split long documents
+    # into paragraphs, or raise this on a machine with the memory for it.
+    max_record_chars: int = 100_000
 
     @property
     def checkpoints(self) -> str:

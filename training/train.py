@@ -32,7 +32,9 @@ def check_output_dir(path: Path) -> None:
         probe.write_text("ok")
         probe.unlink()
     except OSError as error:
-        raise SystemExit(f"isnad-tagger train: error: output folder {path} is not writable ({error.strerror})") from None
+        from isnad_tagger.errors import IsnadIOError
+
+        raise IsnadIOError(error.errno, f"output folder {path} is not writable ({error.strerror}); nothing was trained") from None
 
 
 def check_base_model(name_or_path: str) -> None:
@@ -45,9 +47,11 @@ def check_base_model(name_or_path: str) -> None:
         raise IsnadDataError(f"base model folder {path} {what}: set model_name_or_path to a model folder or a Hub id{hint}")
 
 
-def load_split(paths: list[str], partial: dict[str, list[str]] | None = None, schema: dict[str, Family] = FAMILY_BY_NAME):
+def load_split(paths: list[str], partial: dict[str, list[str]] | None = None, schema: dict[str, Family] = FAMILY_BY_NAME,
+               max_record_chars: int | None = None):
     """All records of the given files, validated up front (errors name file and line); records of
-    partial files carry the families they supervise."""
+    partial files carry the families they supervise. With `max_record_chars` (training files) an empty
+    file or an over-long record is an error too."""
     import datasets
 
     from isnad_tagger.data import load_dataset
@@ -59,14 +63,21 @@ def load_split(paths: list[str], partial: dict[str, list[str]] | None = None, sc
         unknown = [f for f in families if f not in schema]
         if unknown:
             raise IsnadDataError(f"partial_files: unknown families {unknown} for {path}")
-        dataset = load_dataset(path, schema)
+        dataset = load_dataset(path, schema, max_record_chars=max_record_chars, require_records=max_record_chars is not None)
         parts.append(dataset.add_column("families", [list(families)] * len(dataset)))
     return datasets.concatenate_datasets(parts) if len(parts) > 1 else parts[0]
 
 
 def train(config: TrainConfig, resume: bool = False) -> dict:
-    """Train, evaluate and save; returns the training info (empty on ranks other than 0)."""
-    info = _train(config, resume)
+    """Train, evaluate and save; returns the training info (empty on ranks other than 0). Raises
+    TrainingStopped after a SIGTERM/SIGINT has been answered with a checkpoint."""
+    from isnad_tagger.training.stop_signal import TrainingStopped
+
+    try:
+        info = _train(config, resume)
+    except TrainingStopped:
+        _close_process_group()  # every rank stopped at the same step
+        raise
     _close_process_group()
     return info
 
@@ -76,7 +87,9 @@ def _train(config: TrainConfig, resume: bool) -> dict:
     from transformers import AutoTokenizer, TrainingArguments, set_seed
 
     from isnad_tagger.training.features import WindowCollator, featurize
+    from isnad_tagger.training.fingerprint import describe_fingerprint, run_fingerprint
     from isnad_tagger.training.modeling import init_model
+    from isnad_tagger.training.stop_signal import StopOnSignal, TrainingStopped, whole_run_loss
     from isnad_tagger.training.trainer import IsnadTrainer, word_level_metrics
 
     from isnad_tagger.normalize import get_normalizer
@@ -87,7 +100,7 @@ def _train(config: TrainConfig, resume: bool) -> dict:
     get_normalizer(config.normalizer)
     contract = config.contract()
     schema = contract.schema
-    train_raw = load_split(config.train_files, config.partial_files, schema)
+    train_raw = load_split(config.train_files, config.partial_files, schema, max_record_chars=config.max_record_chars)
     dev_raw = load_split([config.dev_file], schema=schema) if config.dev_file else None
     test_records = read_records(config.test_file, schema) if config.test_file else None
     dev_records = read_records(config.dev_file, schema) if config.dev_file else None
@@ -96,6 +109,9 @@ def _train(config: TrainConfig, resume: bool) -> dict:
     check_output_dir(output_dir)
     check_output_dir(checkpoint_dir)
 
+    fingerprint = run_fingerprint(config)
+    if int(os.environ.get("RANK", 0)) == 0:
+        print(describe_fingerprint(fingerprint), file=sys.stderr)
     set_seed(config.seed)
     layout = contract.layout
     tokenizer = AutoTokenizer.from_pretrained(config.model_name_or_path, trust_remote_code=False)
@@ -143,8 +159,9 @@ def _train(config: TrainConfig, resume: bool) -> dict:
         layout=layout,
         family_weights=weights,
         o_tag_weight=config.o_tag_weight,
+        callbacks=[stop := StopOnSignal()],
     )
-    last = None
+    last, resumed_at, earlier_log = None, 0, []
     if resume:
         checkpoint, skipped = last_complete_checkpoint(checkpoint_dir)
         for folder, reason in skipped:
@@ -152,9 +169,21 @@ def _train(config: TrainConfig, resume: bool) -> dict:
         last = str(checkpoint) if checkpoint else None
         if last is None:
             print(f"isnad-tagger train: no complete checkpoint in {checkpoint_dir}; starting from scratch", file=sys.stderr)
+        else:
+            state = json.loads((checkpoint / "trainer_state.json").read_text(encoding="utf-8"))
+            resumed_at, earlier_log = state.get("global_step", 0), state.get("log_history", [])
     started = time.time()
-    result = trainer.train(resume_from_checkpoint=last)
+    with stop:
+        result = trainer.train(resume_from_checkpoint=last)
     elapsed = time.time() - started
+    if stop.received is not None:
+        import signal
+
+        saved, _ = last_complete_checkpoint(checkpoint_dir)
+        raise TrainingStopped(stop.received, f"stopped by {signal.Signals(stop.received).name} at step {trainer.state.global_step} "
+                              f"of {trainer.state.max_steps}; a complete checkpoint is in {saved}; run the same command "
+                              "with --resume to continue from it")
+    train_loss = whole_run_loss(result.training_loss, trainer.state.global_step, resumed_at, earlier_log)
     trainer.save_model(str(output_dir))
     info: dict = {}
     if trainer.is_world_process_zero():
@@ -167,7 +196,10 @@ def _train(config: TrainConfig, resume: bool) -> dict:
             "train_windows": len(train_set),
             "train_records": len(train_raw),
             "train_seconds": round(elapsed, 1),
-            "train_loss": result.training_loss,
+            "train_loss": train_loss,  # over the whole run, also when it was resumed
+            "train_loss_this_process": result.training_loss,  # the steps after resumed_step only
+            "resumed_step": resumed_at,
+            "inputs": fingerprint,
             "global_step": trainer.state.global_step,
             "device": _device_name(),
             "parameters": sum(p.numel() for p in model.parameters()),
@@ -280,12 +312,22 @@ def build_parser() -> argparse.ArgumentParser:
 def run(config_path: str | Path, overrides: list[str] = (), resume: bool = False) -> int:
     """Load a config and train: the body of both `isnad-tagger train` and this script; 2 on a bad config."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from isnad_tagger.errors import EXIT_IO, EXIT_USAGE, describe_os_error
+    from isnad_tagger.training.stop_signal import TrainingStopped
+
     try:
         config = load_config(config_path, list(overrides))
         train(config, resume=resume)
     except (IsnadDataError, MissingDependencyError) as error:
         print(f"isnad-tagger train: error: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    except TrainingStopped as stopped:
+        print(f"isnad-tagger train: {stopped}", file=sys.stderr)
+        return stopped.exit_code
+    except OSError as error:
+        print(f"isnad-tagger train: I/O error: {describe_os_error(error)}; the last complete checkpoint stays "
+              "resumable (--resume)", file=sys.stderr)
+        return EXIT_IO
     return 0
 
 
