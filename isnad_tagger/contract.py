@@ -40,6 +40,8 @@ class Contract:
     stride: int = DEFAULT_STRIDE
     normalizer: str | None = None
     temperatures: Mapping[str, float] = field(default_factory=dict)
+    # How word tags become spans (isnad_tagger.decoding): per-word argmax, or constrained Viterbi.
+    decoding: str = "argmax"
     version: int = CONTRACT_VERSION
 
     def __post_init__(self) -> None:
@@ -49,6 +51,10 @@ class Contract:
             raise ValueError(f"max_length must be at least 8, got {self.max_length}")
         if not 0 <= self.stride < self.max_length:
             raise ValueError(f"stride must be in [0, max_length), got {self.stride} for max_length {self.max_length}")
+        from isnad_tagger.decoding import DECODINGS
+
+        if self.decoding not in DECODINGS:
+            raise ValueError(f"decoding must be one of {', '.join(DECODINGS)}, got {self.decoding!r}")
         unknown = sorted(set(self.temperatures) - {f.name for f in self.families})
         if unknown:
             raise ValueError(f"temperatures for unknown families: {', '.join(unknown)}")
@@ -86,6 +92,8 @@ class Contract:
         }
         if self.temperatures:
             out["temperatures"] = dict(self.temperatures)
+        if self.decoding != "argmax":  # absent means argmax, so older readers see the keys they know
+            out["decoding"] = self.decoding
         if not self.is_isnad_schema:
             out["families"] = schema_to_mapping(self.families)
         return out
@@ -130,6 +138,7 @@ class Contract:
                 stride=stride,
                 normalizer=settings.get("normalizer"),
                 temperatures=dict(settings.get("temperatures") or {}),
+                decoding=settings.get("decoding") or "argmax",
                 version=CONTRACT_VERSION,
             )
         except ValueError as error:

@@ -56,15 +56,55 @@ def block_probabilities(logits: np.ndarray, block: Block, temperature: float = 1
     return part / part.sum(axis=-1, keepdims=True)
 
 
-def decode_block(words: Sequence[Token], word_logits: np.ndarray, block: Block, temperature: float = 1.0) -> list[Span]:
-    """Spans of one family from per-word logits."""
+DECODINGS = ("argmax", "viterbi")
+
+
+def _transitions(tags: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(allowed[prev, cur], allowed_first[cur]) for BIO: an I-x only continues a B-x or I-x."""
+    kinds = [tag.partition("-") for tag in tags]
+    allowed = np.ones((len(tags), len(tags)), dtype=bool)
+    first = np.ones(len(tags), dtype=bool)
+    for j, (prefix, _, kind) in enumerate(kinds):
+        if prefix == "I":
+            first[j] = False
+            allowed[:, j] = [p in ("B", "I") and k == kind for p, _, k in kinds]
+    return allowed, first
+
+
+def viterbi_tags(probs: np.ndarray, tags: Sequence[str]) -> np.ndarray:
+    """The most probable tag sequence (product of the words' tag probabilities) among valid BIO ones:
+    no I-x after O or after another type, so a span never splits into type fragments. Hand-written
+    because the head predicts each word independently (no CRF layer to decode with)."""
+    allowed, first = _transitions(tags)
+    penalty = np.where(allowed, 0.0, -np.inf)
+    log_probs = np.log(np.clip(probs, 1e-12, None))
+    score = np.where(first, log_probs[0], -np.inf)
+    back = np.zeros(probs.shape, dtype=np.int64)
+    for t in range(1, len(probs)):
+        total = score[:, None] + penalty  # (previous tag, current tag)
+        back[t] = total.argmax(axis=0)
+        score = total[back[t], np.arange(len(tags))] + log_probs[t]
+    path = np.empty(len(probs), dtype=np.int64)
+    path[-1] = int(score.argmax())
+    for t in range(len(probs) - 1, 0, -1):
+        path[t - 1] = back[t, path[t]]
+    return path
+
+
+def decode_block(words: Sequence[Token], word_logits: np.ndarray, block: Block, temperature: float = 1.0,
+                 decoding: str = "argmax") -> list[Span]:
+    """Spans of one family from per-word logits: each word's most probable tag (`argmax`, repaired by
+    bio_segments) or the most probable valid sequence (`viterbi`)."""
     probs = block_probabilities(word_logits, block, temperature)
-    tags = [block.tags[i] for i in probs.argmax(axis=-1)]
-    return bio_to_spans(words, tags, block.family, probs.max(axis=-1).tolist())
+    # The path is chosen on untempered probabilities, so calibration changes scores, never extents.
+    best = viterbi_tags(block_probabilities(word_logits, block), block.tags) if decoding == "viterbi" else probs.argmax(axis=-1)
+    tags = [block.tags[i] for i in best]
+    return bio_to_spans(words, tags, block.family, probs[np.arange(len(best)), best].tolist())
 
 
 def decode_words(
-    words: Sequence[Token], word_logits: np.ndarray, layout: HeadLayout, temperatures: Mapping[str, float] | None = None
+    words: Sequence[Token], word_logits: np.ndarray, layout: HeadLayout, temperatures: Mapping[str, float] | None = None,
+    decoding: str = "argmax",
 ) -> list[Span]:
     """Per-word logits -> spans of every family, sorted by position."""
     if not words:
@@ -72,7 +112,7 @@ def decode_words(
     spans = [
         span
         for block in layout.blocks
-        for span in decode_block(words, word_logits, block, (temperatures or {}).get(block.family.name, 1.0))
+        for span in decode_block(words, word_logits, block, (temperatures or {}).get(block.family.name, 1.0), decoding)
     ]
     return sorted(spans, key=lambda s: (s.start, s.end, s.label))
 

@@ -192,7 +192,7 @@ class Tagger:
 
     def predict_spans(self, texts: Sequence[str]) -> list[list[Span]]:
         encoded, word_logits = self.word_logits(texts)
-        return [decode_words(enc.words, logits, self.layout, self.contract.temperatures) for enc, logits in zip(encoded, word_logits)]
+        return [decode_words(enc.words, logits, self.layout, self.contract.temperatures, self.contract.decoding) for enc, logits in zip(encoded, word_logits)]
 
     def word_logits(self, texts: Sequence[str]) -> tuple[list[EncodedText], list[np.ndarray]]:
         """Raw per-word logits (before temperatures), for calibration and analysis."""

@@ -23,6 +23,9 @@ class FakeTagger:
         from isnad_tagger.layout import HeadLayout
         from isnad_tagger.words import pretokenize
 
+        from isnad_tagger.contract import Contract
+
+        self.contract = Contract()
         self.layout = HeadLayout.default()
         self.texts_words = texts_words
         self.pretokenize = pretokenize

@@ -125,3 +125,51 @@ def test_bio_repair_starts_a_span_on_a_stray_inside_tag():
     family = FAMILY_BY_NAME["SOURCE"]
     spans = bio_to_spans(words, ["I-named", "I-named", "B-media", "I-anonymous"], family)
     assert [(s.start, s.end, s.type) for s in spans] == [(0, 3, "named"), (4, 5, "media"), (6, 7, "anonymous")]
+
+
+def _valid_bio(tags) -> bool:
+    previous = "O"
+    for tag in tags:
+        if tag.startswith("I-") and previous[2:] != tag[2:]:
+            return False
+        previous = tag
+    return True
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 30), st.integers(0, 2**32 - 1))
+def test_viterbi_gives_the_best_valid_bio_sequence(n_words, seed):
+    import itertools
+
+    from isnad_tagger.decoding import viterbi_tags
+
+    tags = HeadLayout.default().blocks[1].tags  # SOURCE: O + six types
+    probs = np.random.default_rng(seed).dirichlet(np.full(len(tags), 0.3), size=n_words)
+    path = viterbi_tags(probs, tags)
+    assert _valid_bio([tags[i] for i in path])
+    argmax = probs.argmax(axis=-1)
+    if _valid_bio([tags[i] for i in argmax]):
+        assert list(path) == list(argmax)  # nothing to repair: the same as per-word argmax
+    if n_words <= 4:  # exhaustive check of optimality on short sequences
+        valid = [seq for seq in itertools.product(range(len(tags)), repeat=n_words) if _valid_bio([tags[i] for i in seq])]
+        best = max(valid, key=lambda seq: float(np.sum(np.log(probs[np.arange(n_words), seq]))))
+        assert np.isclose(np.sum(np.log(probs[np.arange(n_words), path])), np.sum(np.log(probs[np.arange(n_words), best])))
+
+
+def test_viterbi_keeps_one_type_per_span_where_argmax_fragments():
+    from isnad_tagger.decoding import decode_block
+
+    layout = HeadLayout.default()
+    block = layout.blocks[1]
+    from isnad_tagger.words import Token
+
+    words = [Token(0, 4, True), Token(5, 10, True), Token(11, 13, True)]
+    logits = np.full((3, layout.num_labels), -5.0, dtype=np.float32)
+    tag = {t: block.start + i for i, t in enumerate(block.tags)}
+    logits[0, tag["B-anonymous"]] = 3.0
+    logits[1, tag["I-named"]], logits[1, tag["I-anonymous"]] = 2.0, 1.5  # argmax would start a second, "named" span
+    logits[2, tag["O"]] = 3.0
+    fragments = decode_block(words, logits, block)
+    joined = decode_block(words, logits, block, decoding="viterbi")
+    assert [(s.start, s.end, s.type) for s in fragments] == [(0, 4, "anonymous"), (5, 10, "named")]
+    assert [(s.start, s.end, s.type) for s in joined] == [(0, 10, "anonymous")]

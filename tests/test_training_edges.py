@@ -94,3 +94,13 @@ def test_training_records_the_hashes_of_its_inputs(trained_checkpoint, tiny_enco
     assert inputs["data_files"][train_file] == sha256_file(train_file)
     settings = inputs["settings"]
     assert settings["seed"] == info["config"]["seed"] and settings["torch_threads"] >= 1 and settings["cpu_capability"]
+
+
+def test_excluded_records_are_left_out_and_a_wrong_id_is_an_error(tmp_path, tiny_encoder, data_file):
+    first_id = json.loads(data_file.read_text(encoding="utf-8").splitlines()[0])["id"]
+    wrong = run_cli("train", "--config", str(config_for(tmp_path, tiny_encoder, data_file, "wrong", exclude_records=["no/such/id"])))
+    assert wrong.returncode == 2 and "exclude_records: 1 ids are in no training file, e.g. 'no/such/id'" in wrong.stderr
+    config = config_for(tmp_path, tiny_encoder, data_file, "fewer", exclude_records=[first_id], epochs=1)
+    assert run_cli("train", "--config", str(config)).returncode == 0
+    info = json.loads((tmp_path / "fewer" / "isnad_training.json").read_text())
+    assert info["train_records"] == 5 and info["config"]["exclude_records"] == [first_id]

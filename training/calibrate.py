@@ -31,7 +31,7 @@ def fit_temperatures(tagger, dev: Sequence[Record]) -> dict[str, float]:
             errors = [
                 (span.score - (span.key() in keys)) ** 2
                 for enc, logits, keys in zip(encoded, word_logits, gold)
-                for span in decode_block(enc.words, logits, block, temperature)
+                for span in decode_block(enc.words, logits, block, temperature, tagger.contract.decoding)
             ]
             return float(np.mean(errors)) if errors else None
 

@@ -61,6 +61,12 @@ class TrainConfig:
     # memory at once, so a whole book in one line would exhaust RAM minutes in. Split long documents
     # into paragraphs, or raise this on a machine with the memory for it.
     max_record_chars: int = 100_000
+    # How the trained model's word tags become spans (recorded in config.json): "argmax" or "viterbi"
+    # (valid BIO only; see isnad_tagger.decoding and docs/recipes.md for what it does on dev).
+    decoding: str = "argmax"
+    # Records of the training files to leave out, by id (e.g. documents from the out-of-domain test's
+    # outlets); an id that is in none of the files is an error, so a typo cannot silently keep one.
+    exclude_records: list[str] = field(default_factory=list)
 
     @property
     def checkpoints(self) -> str:
@@ -73,7 +79,8 @@ class TrainConfig:
         from isnad_tagger.labels import FAMILIES, schema_from_mapping
 
         families = schema_from_mapping(self.label_schema) if self.label_schema else FAMILIES
-        return Contract(families=families, max_length=self.max_length, stride=self.stride, normalizer=self.normalizer)
+        return Contract(families=families, max_length=self.max_length, stride=self.stride, normalizer=self.normalizer,
+                        decoding=self.decoding)
 
     def resolve_paths(self, base: Path) -> "TrainConfig":
         """Data paths are relative to `base` (the config file's folder) unless absolute; the model

@@ -48,7 +48,7 @@ def check_base_model(name_or_path: str) -> None:
 
 
 def load_split(paths: list[str], partial: dict[str, list[str]] | None = None, schema: dict[str, Family] = FAMILY_BY_NAME,
-               max_record_chars: int | None = None):
+               max_record_chars: int | None = None, exclude: list[str] | None = None):
     """All records of the given files, validated up front (errors name file and line); records of
     partial files carry the families they supervise. With `max_record_chars` (training files) an empty
     file or an over-long record is an error too."""
@@ -65,7 +65,14 @@ def load_split(paths: list[str], partial: dict[str, list[str]] | None = None, sc
             raise IsnadDataError(f"partial_files: unknown families {unknown} for {path}")
         dataset = load_dataset(path, schema, max_record_chars=max_record_chars, require_records=max_record_chars is not None)
         parts.append(dataset.add_column("families", [list(families)] * len(dataset)))
-    return datasets.concatenate_datasets(parts) if len(parts) > 1 else parts[0]
+    merged = datasets.concatenate_datasets(parts) if len(parts) > 1 else parts[0]
+    if exclude:
+        missing = sorted(set(exclude) - set(merged["id"]))
+        if missing:
+            raise IsnadDataError(f"exclude_records: {len(missing)} ids are in no training file, e.g. {missing[0]!r}")
+        left_out = set(exclude)
+        merged = merged.filter(lambda row: row["id"] not in left_out)
+    return merged
 
 
 def train(config: TrainConfig, resume: bool = False) -> dict:
@@ -100,7 +107,8 @@ def _train(config: TrainConfig, resume: bool) -> dict:
     get_normalizer(config.normalizer)
     contract = config.contract()
     schema = contract.schema
-    train_raw = load_split(config.train_files, config.partial_files, schema, max_record_chars=config.max_record_chars)
+    train_raw = load_split(config.train_files, config.partial_files, schema, max_record_chars=config.max_record_chars,
+                           exclude=config.exclude_records)
     dev_raw = load_split([config.dev_file], schema=schema) if config.dev_file else None
     test_records = read_records(config.test_file, schema) if config.test_file else None
     dev_records = read_records(config.dev_file, schema) if config.dev_file else None
@@ -255,7 +263,7 @@ def calibrate(tagger, dev_records, held_out, output_dir: Path):
     gold = [r.spans for r in held_out]
     results = {}
     for name, temps in (("before", {}), ("after", temperatures)):
-        predicted = [decode_words(e.words, l, tagger.layout, temps) for e, l in zip(encoded, word_logits)]
+        predicted = [decode_words(e.words, l, tagger.layout, temps, tagger.contract.decoding) for e, l in zip(encoded, word_logits)]
         results[name] = span_reliability(predicted, gold)
     try:
         plot_reliability(results["before"], results["after"], output_dir / "reliability.png")
