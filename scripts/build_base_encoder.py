@@ -100,6 +100,10 @@ def main() -> None:
                 print(f"  mismatch: full-only {m['full_only']} / trimmed-only {m['trim_only']}")
             print(f"last hidden state on {c['compared_paragraphs']} matching paragraphs: max |diff| {c['max_abs_diff']:.2e}")
         folders.append(args.trim_out)
+        from tools.reference_inputs import compare
+
+        for name in ("model.safetensors", "tokenizer.json", "config.json"):
+            print(compare(args.trim_out / name))
     if not args.skip_timing:
         for folder in folders:
             timing = checks.training_step_seconds(folder)

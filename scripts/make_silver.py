@@ -128,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.out is None:
         parser.error("--out is required with --paragraphs")
     tag(read_records(args.paragraphs), args.out)
+    from tools.reference_inputs import compare
+
+    print(compare(args.out))
     return 0
 
 
