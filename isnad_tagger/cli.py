@@ -234,7 +234,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     _quiet_libraries()
     from isnad_tagger.onnx_export import export_onnx
 
-    paths = export_onnx(args.model, args.output, quantize=not args.no_int8, progress=not args.no_progress)
+    calibration = None
+    if args.calibration:
+        from isnad_tagger.data import read_records
+
+        calibration = [r.text for r in read_records(args.calibration)][: args.calibration_size]
+    paths = export_onnx(args.model, args.output, quantize=not args.no_int8, progress=not args.no_progress, int8=args.int8,
+                        calibration_texts=calibration)
     for kind, path in paths.items():
         print(f"{kind}: {path}")
     return 0
@@ -358,6 +364,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", required=True)
     p.add_argument("--output", help="folder (default: <model>/onnx)")
     p.add_argument("--no-int8", action="store_true", help="skip the quantized model")
+    p.add_argument("--int8", choices=("dynamic", "static"), default="dynamic",
+                   help="static: activation scales calibrated on --calibration texts, the same spans alone or in any batch")
+    p.add_argument("--calibration", metavar="FILE", help="with --int8 static: span JSONL or markup of real news paragraphs (not test data)")
+    p.add_argument("--calibration-size", type=int, default=200, help="paragraphs of --calibration to use")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=cmd_export)
 

@@ -8,15 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Sequence
 
 from isnad_tagger.backends import ONNX_DIRNAME, ONNX_FP32, ONNX_INT8, ONNX_PROVENANCE, quiet_loading
 from isnad_tagger.files import sha256_file
 
 OPSET = 17
-# Per-channel weight scales: on the default model's 300 benchmark paragraphs, int8 spans agree with
-# fp32 on 91.1% (IoU of exact spans) against 89.1% per-tensor, at the same speed and size. Keeping
-# the feed-forward layers in fp32 reaches 97.8% but runs no faster than fp32 itself.
-INT8_SETTINGS = {"per_channel": True}
+INT8_METHODS = ("dynamic", "static")
 
 
 # A fused graph is kept only if its logits match the plain export this closely on a padded test batch.
@@ -53,10 +51,17 @@ def fuse_graph(path: Path, config, tokenizer) -> dict:
 
 
 def export_onnx(model: str | Path, out_dir: str | Path | None = None, quantize: bool = True, progress: bool = False,
-                optimize: bool = True) -> dict[str, Path]:
+                optimize: bool = True, int8: str = "dynamic", calibration_texts: Sequence[str] | None = None) -> dict[str, Path]:
     """Write model.onnx (+ model_int8.onnx), config and tokenizer into out_dir (default:
     <checkpoint>/onnx) and a provenance file naming the source checkpoint; returns the paths.
-    `optimize` fuses the graph (fuse_graph) before int8 quantization."""
+    `optimize` fuses the graph (fuse_graph) before int8 quantization; `int8` is "dynamic" or "static"
+    (isnad_tagger.quantize; static needs `calibration_texts`, real news that is not test data)."""
+    if int8 not in INT8_METHODS:
+        raise ValueError(f"int8 must be one of {', '.join(INT8_METHODS)}, got {int8!r}")
+    if quantize and int8 == "static" and not calibration_texts:
+        from isnad_tagger.spans import IsnadDataError
+
+        raise IsnadDataError("static int8 needs calibration texts: pass --calibration FILE (real news paragraphs, not test data)")
     import torch
     from tqdm import tqdm
     from transformers import AutoModelForTokenClassification, AutoTokenizer
@@ -102,16 +107,22 @@ def export_onnx(model: str | Path, out_dir: str | Path | None = None, quantize: 
     fusion = fuse_graph(fp32, network.config, tokenizer) if optimize else None
     paths = {"fp32": fp32}
     steps.update()
+    int8_record = None
     if quantize:
-        steps.set_postfix_str("int8 weights")
-        from onnxruntime.quantization import QuantType, quantize_dynamic
+        steps.set_postfix_str(f"int8 ({int8})")
+        from isnad_tagger import quantize as q
 
         paths["int8"] = out / ONNX_INT8
-        import onnx
+        if int8 == "static":
+            from isnad_tagger.encoding import build_windows, encode_text
+            from isnad_tagger.normalize import get_normalizer
 
-        # Shape inference does not type the outputs of ONNX Runtime's fused operators; they are float.
-        quantize_dynamic(str(fp32), str(paths["int8"]), **INT8_SETTINGS, weight_type=QuantType.QInt8,
-                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+            normalizer = get_normalizer(contract.normalizer)
+            windows = [w.input_ids for text in calibration_texts or [] for w in
+                       build_windows(encode_text(text, tokenizer, normalizer), tokenizer, contract.max_length, contract.stride)]
+            int8_record = q.quantize_static_int8(fp32, paths["int8"], windows)
+        else:
+            int8_record = q.quantize_dynamic_int8(fp32, paths["int8"])
         steps.update()
     steps.set_postfix_str("config, tokenizer, provenance")
     contract.to_config(network.config)  # the ONNX folder reads back under the same contract
@@ -123,7 +134,7 @@ def export_onnx(model: str | Path, out_dir: str | Path | None = None, quantize: 
         "source_weights_sha256": {w.name: sha256_file(w) for w in weights},
         "opset": OPSET,
         "graph_fusion": fusion,
-        "int8": {**INT8_SETTINGS, "weight_type": "QInt8", "method": "onnxruntime quantize_dynamic"} if quantize else None,
+        "int8": int8_record,
         "files": {kind: {"name": p.name, "sha256": sha256_file(p)} for kind, p in paths.items()},
         "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "torch": torch.__version__,

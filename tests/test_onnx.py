@@ -74,3 +74,31 @@ def test_torch_backend_on_an_onnx_only_folder_says_so(trained_checkpoint, tmp_pa
     export_onnx(trained_checkpoint, tmp_path / "onnx-only", quantize=False)
     with pytest.raises(IsnadDataError, match="has no PyTorch weights .*holds ONNX files \\(model.onnx\\): load it with backend='onnx'"):
         Tagger.from_pretrained(tmp_path / "onnx-only")
+
+
+def test_static_int8_gives_the_same_spans_alone_and_batched(trained_checkpoint, tmp_path):
+    """Dynamic int8 scales activations per call over the whole batch; calibrated (static) scales are
+    fixed, so a text's spans cannot depend on its neighbours."""
+    from isnad_tagger.data import read_records
+    from isnad_tagger.onnx_export import export_onnx
+    from isnad_tagger.tagger import Tagger
+
+    from conftest import MADE_UP
+
+    texts = [r.text for r in read_records(MADE_UP)]
+    export_onnx(trained_checkpoint, tmp_path / "onnx", int8="static", calibration_texts=texts)
+    provenance = json.loads((tmp_path / "onnx" / "isnad_onnx.json").read_text())
+    assert provenance["int8"]["method"].startswith("onnxruntime quantize_static") and provenance["int8"]["calibration_windows"] >= len(texts)
+    tagger = Tagger.from_pretrained(tmp_path / "onnx", backend="onnx", quantized=True)
+    probe = texts + [t + " " + u for t, u in zip(texts, reversed(texts))]
+    batched = tagger.predict(probe)
+    assert [tagger.predict(t) for t in probe] == batched
+
+
+def test_static_int8_without_calibration_texts_is_refused(trained_checkpoint, tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "isnad_tagger.cli", "export-onnx", "--model", str(trained_checkpoint),
+                             "--output", str(tmp_path / "o"), "--int8", "static"], capture_output=True, text=True)
+    assert result.returncode == 2 and "static int8 needs calibration texts" in result.stderr
