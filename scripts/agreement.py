@@ -21,8 +21,12 @@ def main() -> None:
     parser.add_argument("--first", nargs="*", default=[str(GOLD / "agreement" / "first_pass.txt")],
                         help="first-pass files; the default is the first pass of the same paragraphs frozen before the "
                              "disagreements were resolved in the gold batches (resolving them would inflate the figure)")
-    parser.add_argument("--out", default=str(GOLD / "agreement.json"))
+    parser.add_argument("--out", help="JSON to write (default, only for the default passes: data/gold/agreement.json)")
     args = parser.parse_args()
+    if args.out is None:
+        if args.second != parser.get_default("second") or args.first != parser.get_default("first"):
+            parser.error("--out is required for other passes: the default file holds the gold agreement study")
+        args.out = str(GOLD / "agreement.json")
     first = {r.id: r for path in args.first for r in read_records(path)}
     second = read_records(args.second)
     missing = [r.id for r in second if r.id not in first]
