@@ -13,7 +13,8 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-# Per-channel weight scales (a measured gain over per-tensor: see docs/int8.md).
+# Per-channel weight scales: on the old default's benchmark paragraphs, dynamic int8 spans agreed with fp32 on
+# 91.1 % per channel against 89.1 % per tensor, at the same speed and size.
 PER_CHANNEL = True
 # Shape inference does not type the outputs of ONNX Runtime's fused operators; they are float (1).
 _FLOAT = 1

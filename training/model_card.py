@@ -10,10 +10,12 @@ from isnad_tagger.contract import Contract
 from isnad_tagger.data import iter_jsonl_objects
 from isnad_tagger.labels import Family
 
-LICENSE_NOTE = (
-    "The weights are derived from training data under CC BY-NC-SA 4.0 (saudinewsnet), Apache-2.0 (antcorpus) and "
-    "research-only terms (unifiedfc_baly2018; ANERcorp when used): use them for research and non-commercial work only."
-)
+def license_note(licenses: dict[str, int]) -> str:
+    """What the weights inherit, from the training records' own licenses (`corpus: license` -> count)."""
+    terms = sorted({key.split(": ", 1)[1] for key in licenses if ": " in key})
+    restricted = any("NC" in t or "research" in t.lower() or "not recorded" in t for t in terms)
+    advice = "use them for research and non-commercial work only" if restricted else "check each license before use"
+    return f"The weights are derived from training data under {'; '.join(terms) or 'unrecorded terms'}: {advice}."
 
 
 def _load(path: Path) -> Any:
@@ -222,10 +224,9 @@ def render_model_card(model_dir: Path, gold_dir: Path, name: str, extra_sections
     lines += list(extra_sections)
     lines += [
         "## Training data and licenses",
-        f"Training files: {', '.join(Path(p).name for p in config['train_files'])} ({info['train_records']} paragraphs, "
+        f"Training files: {', '.join('/'.join(Path(p).parts[-2:]) for p in config['train_files'])} ({info['train_records']} paragraphs, "
         f"{info['train_windows']} windows of at most {config['max_length']} tokens); dev for calibration and model choice. "
-        "Gold paragraphs come from saudinewsnet (CC BY-NC-SA 4.0), antcorpus (Apache-2.0) and unifiedfc_baly2018 "
-        "(research-only); counts per type are in `data/README.md`. " + LICENSE_NOTE,
+        "Counts per type are in `data/README.md` and `data/gold/extra/README.md`. " + license_note(licenses),
         "",
         "Training records per corpus and license (all stages): " + "; ".join(f"{k} ({v})" for k, v in sorted(licenses.items())) + ".",
         "",
