@@ -104,3 +104,16 @@ def test_excluded_records_are_left_out_and_a_wrong_id_is_an_error(tmp_path, tiny
     assert run_cli("train", "--config", str(config)).returncode == 0
     info = json.loads((tmp_path / "fewer" / "isnad_training.json").read_text())
     assert info["train_records"] == 5 and info["config"]["exclude_records"] == [first_id]
+
+
+def test_the_decoding_setting_is_trained_into_the_checkpoint(tmp_path, tiny_encoder, data_file):
+    config = config_for(tmp_path, tiny_encoder, data_file, "viterbi", decoding="viterbi", epochs=2, test_file=str(data_file))
+    result = run_cli("train", "--config", str(config))
+    assert result.returncode == 0, result.stderr[-2000:]
+    saved = json.loads((tmp_path / "viterbi" / "config.json").read_text())
+    assert saved["isnad"]["decoding"] == "viterbi"
+    from isnad_tagger.tagger import Tagger
+
+    assert Tagger.from_pretrained(tmp_path / "viterbi").contract.decoding == "viterbi"
+    bad = run_cli("train", "--config", str(config_for(tmp_path, tiny_encoder, data_file, "bad", decoding="beam")))
+    assert bad.returncode == 2 and "decoding must be one of argmax, viterbi" in bad.stderr
