@@ -6,7 +6,7 @@ import argparse
 import functools
 import sys
 
-from isnad_tagger.errors import MissingDependencyError
+from isnad_tagger.errors import EXIT_BAD_LINES, EXIT_OK, MissingDependencyError
 from isnad_tagger.spans import IsnadDataError
 
 
@@ -36,7 +36,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"{path}: {len(errors)} problem(s)", file=sys.stderr)
         else:
             print(f"{path}: ok")
-    return 1 if failed else 0
+    return EXIT_BAD_LINES if failed else EXIT_OK
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -179,7 +179,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
         state.wait_for_everyone()
     where = "stdout" if args.output == STDIO else output
     print(f"wrote {report.written} records to {where} ({report.skipped_done} already done, {len(report.bad_lines)} bad lines)", file=sys.stderr)
-    return 1 if report.bad_lines and shard[0] == 0 else 0
+    return EXIT_BAD_LINES if report.bad_lines and shard[0] == 0 else EXIT_OK
 
 
 def read_stdin_text() -> str:
@@ -442,7 +442,9 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
     if isinstance(error, (IsnadDataError, MissingDependencyError)):
         return errors.EXIT_USAGE, f"error: {error}"
     if isinstance(error, KeyboardInterrupt):
-        return errors.EXIT_SIGNAL_BASE + 2, "interrupted; files written so far are kept (predict: rerun with --resume)"
+        import signal
+
+        return errors.EXIT_SIGNAL_BASE + signal.SIGINT, "interrupted; files written so far are kept (predict: rerun with --resume)"
     if isinstance(error, OSError):
         return errors.EXIT_IO, f"I/O error: {errors.describe_os_error(error)}"
     return errors.EXIT_BUG, (f"internal error: {type(error).__name__}: {errors.first_line(error)} "

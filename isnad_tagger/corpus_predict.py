@@ -100,7 +100,6 @@ def record_problem(obj) -> str | None:
     return None
 
 
-
 def predict_jsonl(
     predict: PredictFn,
     input_path: Path,
@@ -196,12 +195,13 @@ class LineWriter:
                 sys.stdout.write(data)
                 sys.stdout.flush()
             else:
-                self.handle.write(data.encode("utf-8"))
+                encoded = data.encode("utf-8")
+                self.handle.write(encoded)
                 self.handle.flush()
+                self.good += len(encoded)
         except OSError as error:
             self._fail(error)
         self.lines += len(lines)
-        self.good += len(data.encode("utf-8"))
 
     def _fail(self, error: OSError) -> None:
         if self.to_stdout:

@@ -97,7 +97,10 @@ def decode_block(words: Sequence[Token], word_logits: np.ndarray, block: Block, 
     bio_segments) or the most probable valid sequence (`viterbi`)."""
     probs = block_probabilities(word_logits, block, temperature)
     # The path is chosen on untempered probabilities, so calibration changes scores, never extents.
-    best = viterbi_tags(block_probabilities(word_logits, block), block.tags) if decoding == "viterbi" else probs.argmax(axis=-1)
+    if decoding == "viterbi":
+        best = viterbi_tags(probs if temperature == 1.0 else block_probabilities(word_logits, block), block.tags)
+    else:
+        best = probs.argmax(axis=-1)
     tags = [block.tags[i] for i in best]
     return bio_to_spans(words, tags, block.family, probs[np.arange(len(best)), best].tolist())
 

@@ -54,16 +54,23 @@ def replace_when_done(path: str | Path, encoding: str = "utf-8") -> Iterator[IO[
         temporary.unlink(missing_ok=True)
 
 
+def probe_folder(folder: str | Path) -> None:
+    """Create `folder` if needed and write and remove a probe file in it (named per process: torchrun
+    ranks probe one folder at once); raises the OSError the system gives."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    probe = folder / f".isnad_write_probe.{os.getpid()}"
+    probe.write_bytes(b"")
+    probe.unlink()
+
+
 def check_writable(path: str | Path) -> None:
-    """Fail before any work (a model load, an hour of tagging) when `path` cannot be created: a probe file
-    beside it is written and removed. Raises IsnadIOError (exit 4)."""
+    """Fail before any work (a model load, an hour of tagging) when `path` cannot be created in its
+    folder. Raises IsnadIOError (exit 4)."""
     from isnad_tagger.errors import IsnadIOError
 
     path = Path(path)
-    probe = path.with_name(f".{path.name}.{os.getpid()}.probe")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        probe.write_bytes(b"")
-        probe.unlink()
+        probe_folder(path.parent)
     except OSError as error:
         raise IsnadIOError(error.errno, f"cannot write {path} ({error.strerror}); nothing was written") from None

@@ -83,18 +83,22 @@ def _gap(text: str, start: int, end: int) -> str:
     return text[start:end].strip(" \u00a0\t،,:")
 
 
+def _opens_with_preposition(document: dict) -> bool:
+    """`بتصريح`, `في بيانه`: the span itself starts as the medium the words came in."""
+    return strip_nonspacing_marks(document["text"]).startswith(("ب", "في"))
+
+
 def _is_medium(text: str, document: dict) -> bool:
     """A document the words came in (`في بيان`, `بتصريح`), not one that speaks itself."""
     words = text[max(0, document["start"] - 12) : document["start"]].split()
-    return (words[-1:] == ["في"]) or strip_nonspacing_marks(document["text"]).startswith(("ب", "في"))
+    return words[-1:] == ["في"] or _opens_with_preposition(document)
 
 
 def _document_is_subject(text: str, cue: dict, document: dict) -> bool:
     """`أكد التقرير`, `كشف عنه الفيديو`, `وجاء في البيان`; not the medium of `وقال في بيان` / `بتصريح`."""
-    gap = _gap(text, cue["end"], document["start"]).split()
     if _bare(cue["text"]).startswith(("جاء", "ورد")):
         return True
-    return "في" not in gap and not strip_nonspacing_marks(document["text"]).startswith(("ب", "في"))
+    return "في" not in _gap(text, cue["end"], document["start"]).split() and not _opens_with_preposition(document)
 
 
 def _link(text: str, cues: list[dict], i: int, sources: list[dict], s_start: int, s_end: int,
@@ -115,7 +119,7 @@ def _link(text: str, cues: list[dict], i: int, sources: list[dict], s_start: int
         direct = [s for s in after if s["type"] != "document" and _gap(text, cue["end"], s["start"]) == ""]
         direct += [s for s in before if s["type"] != "document" and _gap(text, s["end"], cue["start"]) == ""]
         return direct[0] if direct else None
-    medium_follows = _gap(text, cue["end"], min(len(text), cue["end"] + 8)).split()[:1] in (["فيه"], ["فيها"], ["فيهما"])
+    medium_follows = _gap(text, cue["end"], cue["end"] + 8).split()[:1] in (["فيه"], ["فيها"], ["فيهما"])
     next_is_verb = nxt is not None and not (_is_prepositional(nxt["text"]) or _is_noun(nxt["text"]) or _is_participle(nxt["text"]))
     subject_of_next = [s for s in after if next_is_verb and _gap(text, s["end"], nxt["start"]) == ""]
     candidates = [s for s in after if s["type"] != "document" and s not in subject_of_next]

@@ -62,7 +62,7 @@ class TrainConfig:
     # into paragraphs, or raise this on a machine with the memory for it.
     max_record_chars: int = 100_000
     # How the trained model's word tags become spans (recorded in config.json): "argmax" or "viterbi"
-    # (valid BIO only; see isnad_tagger.decoding and docs/recipes.md for what it does on dev).
+    # (valid BIO only; see isnad_tagger.decoding and docs/extra_data_trial.md for what it does on dev).
     decoding: str = "argmax"
     # Records of the training files to leave out, by id (e.g. documents from the out-of-domain test's
     # outlets); an id that is in none of the files is an error, so a typo cannot silently keep one.

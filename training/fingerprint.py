@@ -33,17 +33,18 @@ def model_files(name_or_path: str) -> dict[str, str] | str:
     }
 
 
+def library_versions() -> dict[str, str]:
+    import importlib.metadata as md
+
+    return {name: md.version(name) for name in ("isnad-tagger", "transformers", "torch", "datasets", "accelerate", "tokenizers")}
+
+
 def runtime_settings(seed: int) -> dict[str, object]:
     import torch
 
-    import isnad_tagger
-    import transformers
-
     settings: dict[str, object] = {
         "seed": seed,
-        "isnad_tagger": isnad_tagger.__version__,
-        "torch": torch.__version__,
-        "transformers": transformers.__version__,
+        "versions": library_versions(),
         "python": platform.python_version(),
         "machine": platform.machine(),
         "torch_threads": torch.get_num_threads(),

@@ -20,8 +20,10 @@ class TrainingStopped(Exception):
 
     def __init__(self, signum: int, message: str) -> None:
         super().__init__(message)
+        from isnad_tagger.errors import EXIT_SIGNAL_BASE
+
         self.signum = signum
-        self.exit_code = 128 + signum
+        self.exit_code = EXIT_SIGNAL_BASE + signum
 
 
 class StopOnSignal(TrainerCallback):

@@ -26,11 +26,10 @@ TRAINING_INFO = "isnad_training.json"
 
 def check_output_dir(path: Path) -> None:
     """Fail before any work when the output folder cannot be written."""
+    from isnad_tagger.outputs import probe_folder
+
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        probe = path / f".isnad_write_probe.{os.getpid()}"  # per process: torchrun ranks probe at once
-        probe.write_text("ok")
-        probe.unlink()
+        probe_folder(path)
     except OSError as error:
         from isnad_tagger.errors import IsnadIOError
 
@@ -214,7 +213,7 @@ def _train(config: TrainConfig, resume: bool) -> dict:
             "config": {k: v for k, v in vars(config).items()},
             # the `trainer:` settings as TrainingArguments holds them (enums as their values)
             "trainer_settings": {k: getattr(getattr(training_args, k), "value", getattr(training_args, k)) for k in config.trainer},
-            "versions": _versions(),
+            "versions": fingerprint["settings"]["versions"],
         }
         tagger = _tagger(model, tokenizer, contract)
         if dev_records:
@@ -301,12 +300,6 @@ def _cuda() -> bool:
     import torch
 
     return torch.cuda.is_available()
-
-
-def _versions() -> dict[str, str]:
-    import importlib.metadata as md
-
-    return {name: md.version(name) for name in ("isnad-tagger", "transformers", "torch", "datasets", "accelerate", "tokenizers")}
 
 
 def build_parser() -> argparse.ArgumentParser:
