@@ -50,11 +50,10 @@ def test_a_stop_signal_saves_a_checkpoint_and_resume_finishes_the_same_run(tmp_p
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
     stderr = ""
-    while "isnad-tagger train: inputs" not in stderr:  # printed just before the model is built
+    while "isnad-tagger train: inputs" not in stderr:  # printed once signals are answered, before the model is built
         assert time.time() < deadline and process.poll() is None, "training ended before it started"
         stderr += process.stderr.readline()
-    time.sleep(4)  # into the training loop (400 tiny steps take longer than this)
-    process.send_signal(signum)
+    process.send_signal(signum)  # at once: 400 tiny steps can take under 4 s, so waiting may miss the loop
     rest = process.communicate(timeout=120)[1]
     assert process.returncode == 128 + signum, rest[-2000:]
     message = rest.strip().splitlines()[-1]

@@ -44,6 +44,10 @@ class StopOnSignal(TrainerCallback):
         return self
 
     def __exit__(self, *exc) -> None:
+        self.release()
+
+    def release(self) -> None:
+        """Give the signals back their earlier handlers: once training is over, a signal stops at once."""
         for number, handler in self._previous.items():
             signal.signal(number, handler)  # type: ignore[arg-type]
         self._previous.clear()

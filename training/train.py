@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from isnad_tagger.contract import Contract
 from isnad_tagger.data import read_records
@@ -20,6 +21,9 @@ from isnad_tagger.spans import IsnadDataError
 from isnad_tagger.labels import FAMILY_BY_NAME, Family
 from isnad_tagger.training.checkpoints import last_complete_checkpoint
 from isnad_tagger.training.config import TrainConfig, load_config
+
+if TYPE_CHECKING:
+    from isnad_tagger.training.stop_signal import StopOnSignal
 
 TRAINING_INFO = "isnad_training.json"
 
@@ -77,10 +81,13 @@ def load_split(paths: list[str], partial: dict[str, list[str]] | None = None, sc
 def train(config: TrainConfig, resume: bool = False) -> dict:
     """Train, evaluate and save; returns the training info (empty on ranks other than 0). Raises
     TrainingStopped after a SIGTERM/SIGINT has been answered with a checkpoint."""
-    from isnad_tagger.training.stop_signal import TrainingStopped
+    from isnad_tagger.training.stop_signal import StopOnSignal, TrainingStopped
 
+    # Signals are answered for the whole run: one that comes while data and model are set up stops the
+    # training after its first step, with a checkpoint, instead of killing the process before any save.
     try:
-        info = _train(config, resume)
+        with StopOnSignal() as stop:
+            info = _train(config, resume, stop)
     except TrainingStopped:
         _close_process_group()  # every rank stopped at the same step
         raise
@@ -88,14 +95,14 @@ def train(config: TrainConfig, resume: bool = False) -> dict:
     return info
 
 
-def _train(config: TrainConfig, resume: bool) -> dict:
+def _train(config: TrainConfig, resume: bool, stop: "StopOnSignal") -> dict:
     import torch
     from transformers import AutoTokenizer, TrainingArguments, set_seed
 
     from isnad_tagger.training.features import WindowCollator, featurize
     from isnad_tagger.training.fingerprint import describe_fingerprint, run_fingerprint
     from isnad_tagger.training.modeling import init_model
-    from isnad_tagger.training.stop_signal import StopOnSignal, TrainingStopped, whole_run_loss
+    from isnad_tagger.training.stop_signal import TrainingStopped, whole_run_loss
     from isnad_tagger.training.trainer import IsnadTrainer, word_level_metrics
 
     from isnad_tagger.normalize import get_normalizer
@@ -166,7 +173,7 @@ def _train(config: TrainConfig, resume: bool) -> dict:
         layout=layout,
         family_weights=weights,
         o_tag_weight=config.o_tag_weight,
-        callbacks=[stop := StopOnSignal()],
+        callbacks=[stop],
     )
     last, resumed_at, earlier_log = None, 0, []
     if resume:
@@ -180,12 +187,14 @@ def _train(config: TrainConfig, resume: bool) -> dict:
             state = json.loads((checkpoint / "trainer_state.json").read_text(encoding="utf-8"))
             resumed_at, earlier_log = state.get("global_step", 0), state.get("log_history", [])
     started = time.time()
-    with stop:
-        result = trainer.train(resume_from_checkpoint=last)
+    result = trainer.train(resume_from_checkpoint=last)
     elapsed = time.time() - started
+    stop.release()
     if stop.received is not None:
         import signal
 
+        if trainer.state.global_step >= trainer.state.max_steps:  # came after the last step: nothing to resume
+            signal.raise_signal(stop.received)
         saved, _ = last_complete_checkpoint(checkpoint_dir)
         raise TrainingStopped(stop.received, f"stopped by {signal.Signals(stop.received).name} at step {trainer.state.global_step} "
                               f"of {trainer.state.max_steps}; a complete checkpoint is in {saved}; run the same command "
